@@ -11,14 +11,106 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "Recall",
     platforms: [.macOS(.v15)],
-    products: [],
-    dependencies: [],
+    products: [
+        .executable(name: "recall-server", targets: ["RecallServer"]),
+        .executable(name: "recall-worker", targets: ["RecallWorker"]),
+        .executable(name: "recall", targets: ["RecallCLI"]),
+        .executable(name: "recall-top", targets: ["RecallTop"]),
+        .library(name: "ConfigKit", targets: ["ConfigKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+    ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
         .systemLibrary(name: "CHiredis", path: "Modules/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Modules/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", path: "Modules/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CNcurses", path: "Modules/CNcurses", providers: [.apt(["libncurses-dev"])]),
+
+        .target(
+            name: "ConfigKit",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            path: "Modules/ConfigKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AppSupport",
+            dependencies: [
+                "ConfigKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Apps/AppSupport",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "RecallServer",
+            dependencies: [
+                "ConfigKit", "AppSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Apps/RecallServer",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RecallWorker",
+            dependencies: [
+                "ConfigKit", "AppSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Apps/RecallWorker",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RecallCLI",
+            dependencies: [
+                "ConfigKit", "AppSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Apps/RecallCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RecallTop",
+            dependencies: [
+                "ConfigKit", "AppSupport", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Apps/RecallTop",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "ConfigKitTests",
+            dependencies: ["ConfigKit"],
+            path: "Tests/ConfigKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SystemLibrariesTests",
+            dependencies: ["CHiredis", "CLibPQ", "CCurl", "TestSupport"],
+            path: "Tests/SystemLibrariesTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AppsTests",
+            dependencies: ["ConfigKit", "TestSupport"],
+            path: "Tests/AppsTests",
+            swiftSettings: swiftSettings
+        ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
         .target(
             name: "TestSupport",

@@ -1,0 +1,50 @@
+/// A printable view of the effective settings: every secret masked, every URL password masked.
+public struct RedactedSetting: Sendable, Codable, Equatable {
+    public let name: String
+    public let value: String
+    public let source: SettingSource
+}
+
+extension LoadedSettings {
+    /// Every variable with its effective value (secrets masked) and where the value came from.
+    public var redacted: [RedactedSetting] {
+        let values = settings.printableValues
+        return SettingVariable.all.map { variable in
+            RedactedSetting(name: variable.name, value: values[variable.name] ?? "", source: sources[variable.name] ?? .defaultValue)
+        }
+    }
+}
+
+extension Settings {
+    /// Effective values as strings; secrets appear only as whether they are set.
+    var printableValues: [String: String] {
+        func secret(_ value: String?) -> String { value == nil ? "" : Redaction.mask }
+        return [
+            "ENV_FILE": envFilePath ?? "",
+            "HOST": host,
+            "PORT": String(port),
+            "LOG_LEVEL": logLevel,
+            "LOG_FORMAT": logFormat.rawValue,
+            "ADMIN_TOKEN": secret(adminToken),
+            "REDIS_URL": redis?.description ?? "",
+            "REDIS_HOST": redis?.host ?? "",
+            "REDIS_PORT": redis.map { String($0.port) } ?? "",
+            "REDIS_AUTH": secret(redis?.password),
+            "REDIS_TLS_ENABLED": "false",
+            "REDIS_POOL_SIZE": String(redisPoolSize),
+            "CACHE_ENABLED": String(cacheEnabled),
+            "CACHE_BACKEND": cacheBackend.rawValue,
+            "CACHE_TTL_SECONDS": String(cacheTTLSeconds),
+            "CACHE_MAX_SIZE": String(cacheMaxSize),
+            "CACHE_KEY_PREFIX": cacheKeyPrefix,
+            "DATABASE_URL": databaseURL.map(Redaction.maskingCredentials(in:)) ?? "",
+            "EMBEDDING_PROVIDER": embeddingProvider.rawValue,
+            "EMBEDDING_MODEL": embeddingModel,
+            "EMBEDDING_DIM": String(embeddingDimensions),
+            "GEMINI_API_KEY": secret(geminiAPIKey),
+            "GEMINI_BASE_URL": geminiBaseURL,
+            "CHAT_PROVIDER": chatProvider.rawValue,
+            "CHAT_MODEL": chatModel,
+        ]
+    }
+}

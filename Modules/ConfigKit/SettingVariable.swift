@@ -1,0 +1,63 @@
+/// One configuration variable: its name, default, meaning, and whether it is a secret.
+///
+/// ``SettingVariable/all`` is the single list that the loader, `recall config check` and the
+/// tests of `.env.example` read, so a variable cannot be added in one place and forgotten in
+/// another.
+public struct SettingVariable: Sendable, Hashable {
+    public let name: String
+    /// The default as it would be written in `.env`; empty when the variable is unset by default.
+    public let defaultValue: String
+    public let meaning: String
+    /// Secrets are never printed: not in logs, errors or `config check` output.
+    public let isSecret: Bool
+    /// URLs whose password part is a secret (printed with the password masked).
+    public let mayContainCredentials: Bool
+
+    init(_ name: String, _ defaultValue: String, _ meaning: String, secret: Bool = false, credentials: Bool = false) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.meaning = meaning
+        self.isSecret = secret
+        self.mayContainCredentials = credentials
+    }
+}
+
+extension SettingVariable {
+    /// Every variable Recall reads, in the order `.env.example` documents them.
+    public static let all: [SettingVariable] = [
+        .init("ENV_FILE", ".env", "path of the .env file to read (set in the process environment only)"),
+        .init("HOST", "127.0.0.1", "address recall-server listens on (0.0.0.0 to accept remote clients)"),
+        .init("PORT", "8000", "TCP port recall-server listens on"),
+        .init("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical"),
+        .init("LOG_FORMAT", "text", "text for people, json for log collectors"),
+        .init("ADMIN_TOKEN", "", "bearer token for admin routes (invalidate, clear, warm); unset disables them", secret: true),
+
+        .init("REDIS_URL", "", "redis://[:password@]host:port/db; when set it wins over REDIS_HOST/PORT/AUTH", credentials: true),
+        .init("REDIS_HOST", "", "Redis host, used when REDIS_URL is unset; unset means no Redis"),
+        .init("REDIS_PORT", "6379", "Redis port, used with REDIS_HOST"),
+        .init("REDIS_AUTH", "", "Redis password, used with REDIS_HOST", secret: true),
+        .init("REDIS_TLS_ENABLED", "false", "must stay false: hiredis 0.14 has no TLS (terminate TLS in front of Redis)"),
+        .init("REDIS_POOL_SIZE", "8", "connections each process keeps to Redis"),
+
+        .init("CACHE_ENABLED", "true", "turn response caching on or off everywhere"),
+        .init("CACHE_BACKEND", "auto", "auto (Redis if it answers PING, else memory), redis or memory"),
+        .init("CACHE_TTL_SECONDS", "3600", "how long a cached answer lives, in seconds"),
+        .init("CACHE_MAX_SIZE", "1000", "entries kept by the in-process cache"),
+        .init("CACHE_KEY_PREFIX", "recall", "prefix of every Redis key the cache writes"),
+
+        .init("DATABASE_URL", "", "postgresql://user[:password]@host:port/db with pgvector; unset means the in-memory store", credentials: true),
+
+        .init("EMBEDDING_PROVIDER", "", "gemini or local; unset means gemini when GEMINI_API_KEY is set, else local"),
+        .init("EMBEDDING_MODEL", "gemini-embedding-001", "Gemini embedding model"),
+        .init("EMBEDDING_DIM", "3072", "embedding dimensions: 768, 1536 or 3072 (gemini-embedding-001 MRL sizes)"),
+        .init("GEMINI_API_KEY", "", "Google Gemini API key", secret: true),
+        .init("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com", "Gemini API base URL (tests and proxies point it elsewhere)"),
+        .init("CHAT_PROVIDER", "", "gemini or extractive; unset means gemini when GEMINI_API_KEY is set, else extractive"),
+        .init("CHAT_MODEL", "gemini-2.5-flash", "Gemini model that writes answers"),
+    ]
+
+    /// Looks a variable up by name.
+    public static func named(_ name: String) -> SettingVariable? {
+        all.first { $0.name == name }
+    }
+}
