@@ -11,14 +11,29 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "Recall",
     platforms: [.macOS(.v15)],
-    products: [],
-    dependencies: [],
+    products: [
+        .library(name: "RedisKit", targets: ["RedisKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
         .systemLibrary(name: "CHiredis", path: "Modules/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Modules/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", path: "Modules/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CNcurses", path: "Modules/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // Redis client over hiredis: a pool of connections, each driven by its own OS thread.
+        .target(
+            name: "RedisKit",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/RedisKit",
+            swiftSettings: swiftSettings
+        ),
+
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
         .target(
             name: "TestSupport",
