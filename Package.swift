@@ -33,6 +33,12 @@ let package = Package(
             path: "Modules/RedisKit",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RedisKitTests",
+            dependencies: ["RedisKit", "TestSupport"],
+            path: "Tests/RedisKitTests",
+            swiftSettings: swiftSettings
+        ),
 
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
         .target(
