@@ -59,12 +59,17 @@ final class ConnectionWorker: Sendable {
     }
 
     /// Queues a request; never blocks beyond the mutex. Fails it at once when the worker is
-    /// closed or waiting out a reconnect backoff.
-    func submit(_ request: PendingRequest) {
-        enum Action { case none, wake, start, fail(RedisError) }
+    /// closed or waiting out a reconnect backoff, except that with `declineDuringBackoff` it
+    /// returns `false` instead and leaves the request to the caller, so the pool can try a
+    /// connection that is up.
+    @discardableResult
+    func submit(_ request: PendingRequest, declineDuringBackoff: Bool = false) -> Bool {
+        enum Action { case none, wake, start, fail(RedisError), decline }
         let action = state.withLock { state -> Action in
             if state.closing { return .fail(RedisError(.closed, "the Redis client was shut down")) }
-            if let retry = state.retry, ContinuousClock.now < retry.until { return .fail(retry.error) }
+            if let retry = state.retry, ContinuousClock.now < retry.until {
+                return declineDuringBackoff ? .decline : .fail(retry.error)
+            }
             state.queue.append(request)
             if !state.threadStarted {
                 state.threadStarted = true
@@ -81,7 +86,9 @@ final class ConnectionWorker: Sendable {
         case .wake: wakeup.signal()
         case .start: startThread()
         case .fail(let error): request.fail(error)
+        case .decline: return false
         }
+        return true
     }
 
     /// Asks the thread to fail what is queued, free its connection and exit; returns at once.
@@ -178,6 +185,10 @@ final class ConnectionWorker: Sendable {
             let connection = try HiredisConnection.connect(configuration)
             if backoff.failures > 0 {
                 logger.info("Reconnected to Redis", metadata: ["redis.server": "\(configuration)"])
+            } else {
+                logger.debug("Connected to Redis", metadata: [
+                    "redis.server": "\(configuration)", "redis.connection": "\(index)",
+                ])
             }
             backoff.reset()
             state.withLock { $0.retry = nil }

@@ -107,10 +107,16 @@ public final class RedisClient: Sendable {
         if commands.contains(where: \.isEmpty) {
             throw RedisError(.protocol, "cannot send an empty Redis command")
         }
-        let slot = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue
-        let worker = workers[Int(UInt(bitPattern: slot) % UInt(workers.count))]
+        let slot = Int(UInt(bitPattern: nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(workers.count))
         return try await withCheckedThrowingContinuation { continuation in
-            worker.submit(PendingRequest(commands: commands, continuation: continuation))
+            let request = PendingRequest(commands: commands, continuation: continuation)
+            // A connection in reconnect backoff passes the request on to the next one, so one
+            // refused connect (say, the server's maxclients) does not fail every n-th caller
+            // while the rest of the pool is fine. Only the last candidate fails it.
+            for offset in 0..<workers.count - 1 {
+                if workers[(slot + offset) % workers.count].submit(request, declineDuringBackoff: true) { return }
+            }
+            workers[(slot + workers.count - 1) % workers.count].submit(request)
         }
     }
 

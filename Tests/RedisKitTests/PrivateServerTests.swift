@@ -119,6 +119,30 @@ struct PrivateServerTests {
         await publisher.shutdown()
     }
 
+    @Test("an idle subscriber outlives its command timeout and is health-checked with PING")
+    func idleSubscriberStaysSubscribed() async throws {
+        let server = try RedisServerProcess()
+        defer { server.kill() }
+        // A read timeout would kill a blocking subscriber after 300 ms of silence; this one polls.
+        let configuration = RedisConfiguration(port: server.port, commandTimeout: .milliseconds(300))
+        let subscriber = RedisSubscriber(configuration: configuration, channels: ["quiet"])
+        let events = EventRecorder(subscriber.messages())
+        let publisher = RedisClient(configuration: configuration)
+        #expect(await events.waitFor { $0 == .connected } != nil)
+
+        // Longer than the 5 s idle interval after which the subscriber sends a PING.
+        try await Task.sleep(for: .seconds(6))
+        let stats = try await publisher.info("commandstats")
+        #expect(stats["cmdstat_ping"]?.contains("calls=") == true, "the subscriber should have sent a PING")
+
+        #expect(try await publisher.publish(channel: "quiet", message: "still here") == 1)
+        #expect(await events.waitFor { $0 == .message(channel: "quiet", payload: Array("still here".utf8)) } != nil)
+        #expect(events.all.filter { $0 == .connected }.count == 1)
+        #expect(!events.all.contains(.disconnected))
+        await subscriber.stop()
+        await publisher.shutdown()
+    }
+
     @Test("EVALSHA reloads the script after SCRIPT FLUSH")
     func scriptAfterFlush() async throws {
         // A private server, because SCRIPT FLUSH would pull scripts from under other suites.
