@@ -87,6 +87,45 @@ struct PrivateServerTests {
         await client.shutdown()
     }
 
+    @Test("when the server dies under load every in-flight request finishes, none hangs")
+    func serverDiesUnderLoad() async throws {
+        let server = try RedisServerProcess()
+        defer { server.kill() }
+        let client = RedisClient(configuration: RedisConfiguration(
+            port: server.port, commandTimeout: .seconds(1), poolSize: 3))
+        try await client.ping()
+
+        let outcomes = try await withThrowingTaskGroup(of: (succeeded: Int, failed: Int).self) { group in
+            for caller in 0..<50 {
+                group.addTask {
+                    var succeeded = 0
+                    var failed = 0
+                    for index in 0..<400 {
+                        do {
+                            try await client.set("load:\(caller)", value: String(index))
+                            succeeded += 1
+                        } catch let error as RedisError {
+                            #expect([.io, .connection, .timeout].contains(error.kind), "\(error)")
+                            failed += 1
+                        }
+                    }
+                    return (succeeded, failed)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            server.kill()
+            var total = (succeeded: 0, failed: 0)
+            for try await outcome in group {
+                total.succeeded += outcome.succeeded
+                total.failed += outcome.failed
+            }
+            return total
+        }
+        #expect(outcomes.succeeded + outcomes.failed == 50 * 400)
+        #expect(outcomes.failed > 0)
+        await client.shutdown()
+    }
+
     @Test("the subscriber reports .disconnected and .connected across a restart and receives again")
     func subscriberSurvivesRestart() async throws {
         let server = try RedisServerProcess()
@@ -155,5 +194,10 @@ struct PrivateServerTests {
         #expect(try await client.evalScript(script, keys: ["s"], args: ["second"]) == .bulk(Array("second".utf8)))
         #expect(try await client.evalScript(script, keys: ["s"], args: ["third"]) == .bulk(Array("third".utf8)))
         await client.shutdown()
+
+        // hiredis resolves IPv4 first, so "localhost" reaches a server bound to 127.0.0.1 only.
+        let byName = RedisClient(configuration: RedisConfiguration(host: "localhost", port: server.port))
+        #expect(try await byName.get("s") == Array("third".utf8))
+        await byName.shutdown()
     }
 }
