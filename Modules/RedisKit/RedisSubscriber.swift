@@ -52,7 +52,8 @@ public final class RedisSubscriber: Sendable {
     ///
     /// Each call returns a new stream that receives every event from then on. The stream buffers
     /// without limit, because dropping an invalidation would leave a near-cache stale; consume it
-    /// promptly. It finishes when the subscriber is stopped.
+    /// promptly. It finishes when the subscriber is stopped, or released: keep a reference to the
+    /// subscriber for as long as you consume it.
     public func messages() -> AsyncStream<SubscriberEvent> {
         core.makeStream()
     }
