@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "recall", targets: ["RecallCLI"]),
         .executable(name: "recall-top", targets: ["RecallTop"]),
         .library(name: "ConfigKit", targets: ["ConfigKit"]),
+        .library(name: "RedisKit", targets: ["RedisKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,16 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Modules/ConfigKit",
+            swiftSettings: swiftSettings
+        ),
+        // Redis client over hiredis: a pool of connections, each driven by its own OS thread.
+        .target(
+            name: "RedisKit",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/RedisKit",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -97,6 +108,12 @@ let package = Package(
             name: "ConfigKitTests",
             dependencies: ["ConfigKit"],
             path: "Tests/ConfigKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisKitTests",
+            dependencies: ["RedisKit", "TestSupport"],
+            path: "Tests/RedisKitTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
