@@ -11,14 +11,35 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "Recall",
     platforms: [.macOS(.v15)],
-    products: [],
-    dependencies: [],
+    products: [
+        .library(name: "MetricsKit", targets: ["MetricsKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
         .systemLibrary(name: "CHiredis", path: "Modules/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Modules/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", path: "Modules/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CNcurses", path: "Modules/CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // Metric names and labels, the Prometheus registry and its exposition.
+        .target(
+            name: "MetricsKit",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Modules/MetricsKit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetricsKitTests",
+            dependencies: ["MetricsKit"],
+            path: "Tests/MetricsKitTests",
+            swiftSettings: swiftSettings
+        ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
         .target(
             name: "TestSupport",
