@@ -13,10 +13,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
+        .library(name: "CacheKit", targets: ["CacheKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
@@ -34,10 +36,26 @@ let package = Package(
             path: "Modules/MetricsKit",
             swiftSettings: swiftSettings
         ),
+        // The response cache: backend protocol, in-process TTL+LRU cache, chat keys, single-flight.
+        .target(
+            name: "CacheKit",
+            dependencies: [
+                "MetricsKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Modules/CacheKit",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MetricsKitTests",
             dependencies: ["MetricsKit"],
             path: "Tests/MetricsKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CacheKitTests",
+            dependencies: ["CacheKit", "MetricsKit"],
+            path: "Tests/CacheKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
