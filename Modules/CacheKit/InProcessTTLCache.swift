@@ -13,8 +13,11 @@ import Synchronization
 /// ``sweep()``, which an owner runs periodically (``runSweeper(every:)``) so that entries nobody
 /// reads again do not hold memory until the LRU pushes them out.
 ///
-/// The state sits in a `Mutex` rather than an actor: a hit is a few hundred nanoseconds of work,
-/// and an actor hop would cost more than the work itself.
+/// The state sits in a `Mutex` rather than an actor: a hit is a couple of hundred nanoseconds of
+/// work, and an actor hop would cost more than the work itself. For the same reason its methods
+/// are synchronous — they never wait for anything — and satisfy ``CacheBackend``'s `async`
+/// requirements as they are: code holding an `InProcessTTLCache` calls them without `await` and
+/// pays no suspension machinery, code holding `any CacheBackend` awaits them like any backend.
 ///
 /// Evictions (entries dropped to respect ``maxSize``) are counted in ``stats()`` and in
 /// `cache_evictions_total{backend="memory"}`; expiries and explicit deletes are not evictions.
@@ -62,7 +65,7 @@ public final class InProcessTTLCache: CacheBackend {
         self.now = now
     }
 
-    public func get(_ key: String) async throws -> Data? {
+    public func get(_ key: String) -> Data? {
         // Read the clock before taking the lock, to keep the critical section short.
         let now = now()
         return state.withLock { state in
@@ -70,7 +73,7 @@ public final class InProcessTTLCache: CacheBackend {
                 state.misses += 1
                 return nil
             }
-            if state.table[slot].expiresAt <= now {
+            if state.table.expiry(at: slot) <= now {
                 state.table.remove(slot)
                 state.expirations += 1
                 state.misses += 1
@@ -78,11 +81,11 @@ public final class InProcessTTLCache: CacheBackend {
             }
             state.table.touch(slot)
             state.hits += 1
-            return state.table[slot].value
+            return state.table.value(at: slot)
         }
     }
 
-    public func set(_ key: String, value: Data, ttl: Duration) async throws {
+    public func set(_ key: String, value: Data, ttl: Duration) throws(CacheError) {
         guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
         let expiresAt = now() + ttl
         let evicted = state.withLock { state -> Int in
@@ -105,11 +108,11 @@ public final class InProcessTTLCache: CacheBackend {
     }
 
     @discardableResult
-    public func delete(_ key: String) async throws -> Bool {
+    public func delete(_ key: String) -> Bool {
         let now = now()
         return state.withLock { state in
             guard let slot = state.table.slot(for: key) else { return false }
-            let live = state.table[slot].expiresAt > now
+            let live = state.table.expiry(at: slot) > now
             state.table.remove(slot)
             if !live { state.expirations += 1 }
             return live
@@ -117,11 +120,11 @@ public final class InProcessTTLCache: CacheBackend {
     }
 
     @discardableResult
-    public func clear() async throws -> Int {
+    public func clear() -> Int {
         let now = now()
         return state.withLock { state in
             var live = 0
-            for slot in state.table.slotsByRecency where state.table[slot].expiresAt > now {
+            for slot in state.table.slotsByRecency where state.table.expiry(at: slot) > now {
                 live += 1
             }
             state.expirations += state.table.count - live
@@ -130,11 +133,11 @@ public final class InProcessTTLCache: CacheBackend {
         }
     }
 
-    public func exists(_ key: String) async throws -> Bool {
+    public func exists(_ key: String) -> Bool {
         let now = now()
         return state.withLock { state in
             guard let slot = state.table.slot(for: key) else { return false }
-            if state.table[slot].expiresAt <= now {
+            if state.table.expiry(at: slot) <= now {
                 state.table.remove(slot)
                 state.expirations += 1
                 return false
@@ -145,17 +148,16 @@ public final class InProcessTTLCache: CacheBackend {
     }
 
     @discardableResult
-    public func invalidate(pattern: String) async throws -> Int {
+    public func invalidate(pattern: String) -> Int {
         let glob = GlobPattern(pattern)
         let now = now()
         return state.withLock { state in
             var removed = 0
             for slot in state.table.slotsByRecency {
-                let entry = state.table[slot]
-                if entry.expiresAt <= now {
+                if state.table.expiry(at: slot) <= now {
                     state.table.remove(slot)
                     state.expirations += 1
-                } else if glob.matches(entry.key) {
+                } else if glob.matches(state.table.key(at: slot)) {
                     state.table.remove(slot)
                     removed += 1
                 }
@@ -164,7 +166,7 @@ public final class InProcessTTLCache: CacheBackend {
         }
     }
 
-    public func stats() async throws -> CacheStats {
+    public func stats() -> CacheStats {
         // Sweep first so that `memory_cache_size` counts live entries only.
         sweep()
         return state.withLock { state in
@@ -196,7 +198,7 @@ public final class InProcessTTLCache: CacheBackend {
         let now = now()
         return state.withLock { state in
             var removed = 0
-            for slot in state.table.slotsByRecency where state.table[slot].expiresAt <= now {
+            for slot in state.table.slotsByRecency where state.table.expiry(at: slot) <= now {
                 state.table.remove(slot)
                 removed += 1
             }

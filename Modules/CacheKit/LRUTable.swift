@@ -36,6 +36,18 @@ struct LRUTable {
     /// The entry in `slot`, which must be occupied.
     subscript(slot: Int) -> Entry { entries[slot] }
 
+    // Field accessors for the hot path: reading one field through the subscript would copy the
+    // whole entry, retaining and releasing its key and value on every lookup.
+
+    /// The key in an occupied slot.
+    func key(at slot: Int) -> String { entries[slot].key }
+
+    /// The value in an occupied slot.
+    func value(at slot: Int) -> Data { entries[slot].value }
+
+    /// When the entry in an occupied slot expires.
+    func expiry(at slot: Int) -> ContinuousClock.Instant { entries[slot].expiresAt }
+
     /// The least recently used entry's slot, the next one to evict.
     var leastRecentlyUsed: Int? { tail == Self.none ? nil : tail }
 

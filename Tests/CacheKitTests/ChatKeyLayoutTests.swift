@@ -53,7 +53,7 @@ struct ChatKeyLayoutTests {
                 for session in names.prefix(4) {
                     let chatKey = ChatCacheKey(question: "q", sessionID: session, model: model)
                     let key = layout.key(for: chatKey, tenant: tenant, generation: 1)
-                    try await cache.set(key, value: Data(), ttl: .seconds(60))
+                    try cache.set(key, value: Data(), ttl: .seconds(60))
                     keys.append((key, tenant, model, session))
                 }
             }
@@ -85,10 +85,10 @@ struct ChatKeyLayoutTests {
         // And through the backend: removing model "gpt-4*" leaves "gpt-4", "gpt-40" and the rest.
         if dimension == "model" {
             let perModel = keys.count / names.count
-            #expect(try await cache.invalidate(pattern: layout.pattern(model: "gpt-4*")) == perModel)
-            #expect(try await cache.invalidate(pattern: layout.pattern(model: "gpt-4*")) == 0)
-            #expect(try await cache.invalidate(pattern: layout.pattern(model: "gpt-4")) == perModel)
-            #expect(try await cache.invalidate(pattern: layout.pattern(model: "a:b")) == perModel)
+            #expect(cache.invalidate(pattern: layout.pattern(model: "gpt-4*")) == perModel)
+            #expect(cache.invalidate(pattern: layout.pattern(model: "gpt-4*")) == 0)
+            #expect(cache.invalidate(pattern: layout.pattern(model: "gpt-4")) == perModel)
+            #expect(cache.invalidate(pattern: layout.pattern(model: "a:b")) == perModel)
             #expect(cache.count == keys.count - 3 * perModel)
         }
     }

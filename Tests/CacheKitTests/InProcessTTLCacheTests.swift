@@ -12,25 +12,25 @@ struct InProcessTTLCacheTests {
     func evictsLeastRecentlyUsed() async throws {
         let metrics = RecallMetrics()
         let cache = InProcessTTLCache(maxSize: 3, metrics: metrics)
-        for key in ["a", "b", "c"] { try await cache.set(key, value: Self.bytes(key), ttl: .seconds(60)) }
+        for key in ["a", "b", "c"] { try cache.set(key, value: Self.bytes(key), ttl: .seconds(60)) }
 
         // Reading `a` makes `b` the least recently used.
-        _ = try await cache.get("a")
-        try await cache.set("d", value: Self.bytes("d"), ttl: .seconds(60))
-        #expect(try await cache.get("b") == nil)
-        #expect(try await cache.get("a") != nil)
+        _ = cache.get("a")
+        try cache.set("d", value: Self.bytes("d"), ttl: .seconds(60))
+        #expect(cache.get("b") == nil)
+        #expect(cache.get("a") != nil)
 
         // Most recent first the order is now a, d, c. Overwriting `c` counts as a use too
         // (c, a, d), so the next insert evicts `d`.
-        try await cache.set("c", value: Self.bytes("c2"), ttl: .seconds(60))
-        try await cache.set("e", value: Self.bytes("e"), ttl: .seconds(60))
-        #expect(try await cache.exists("d") == false)
-        #expect(try await cache.get("c") == Self.bytes("c2"))
-        #expect(try await cache.exists("a"))
-        #expect(try await cache.exists("e"))
+        try cache.set("c", value: Self.bytes("c2"), ttl: .seconds(60))
+        try cache.set("e", value: Self.bytes("e"), ttl: .seconds(60))
+        #expect(cache.exists("d") == false)
+        #expect(cache.get("c") == Self.bytes("c2"))
+        #expect(cache.exists("a"))
+        #expect(cache.exists("e"))
         #expect(cache.count == 3)
 
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         #expect(stats.evictions == 2)
         #expect(metrics.exposition().contains(#"cache_evictions_total{backend="memory"} 2"#))
     }
@@ -38,12 +38,12 @@ struct InProcessTTLCacheTests {
     @Test("exists does not count as a use for LRU order")
     func existsDoesNotTouch() async throws {
         let cache = InProcessTTLCache(maxSize: 2)
-        try await cache.set("a", value: Self.bytes("a"), ttl: .seconds(60))
-        try await cache.set("b", value: Self.bytes("b"), ttl: .seconds(60))
-        #expect(try await cache.exists("a"))
-        try await cache.set("c", value: Self.bytes("c"), ttl: .seconds(60))
-        #expect(try await cache.exists("a") == false)
-        #expect(try await cache.exists("b"))
+        try cache.set("a", value: Self.bytes("a"), ttl: .seconds(60))
+        try cache.set("b", value: Self.bytes("b"), ttl: .seconds(60))
+        #expect(cache.exists("a"))
+        try cache.set("c", value: Self.bytes("c"), ttl: .seconds(60))
+        #expect(cache.exists("a") == false)
+        #expect(cache.exists("b"))
     }
 
     @Test("size never exceeds the limit and evictions equal inserts minus final size")
@@ -56,14 +56,14 @@ struct InProcessTTLCacheTests {
             let key = "k\(Int.random(in: 0..<200, using: &rng))"
             if Bool.random(using: &rng) {
                 // `exists` does not touch the LRU order, so asking does not change the outcome.
-                if try await cache.exists(key) == false { inserts += 1 }
-                try await cache.set(key, value: Self.bytes(key), ttl: .seconds(600))
-            } else if let value = try await cache.get(key) {
+                if cache.exists(key) == false { inserts += 1 }
+                try cache.set(key, value: Self.bytes(key), ttl: .seconds(600))
+            } else if let value = cache.get(key) {
                 #expect(value == Self.bytes(key))
             }
             #expect(cache.count <= 64)
         }
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         #expect(stats.evictions == inserts - cache.count)
         #expect(metrics.exposition().contains(#"cache_evictions_total{backend="memory"} \#(inserts - cache.count)"#))
     }
@@ -72,14 +72,14 @@ struct InProcessTTLCacheTests {
     func lazyExpiry() async throws {
         let clock = ManualClock()
         let cache = InProcessTTLCache(maxSize: 10, now: clock.source)
-        try await cache.set("k", value: Self.bytes("v"), ttl: .seconds(5))
+        try cache.set("k", value: Self.bytes("v"), ttl: .seconds(5))
         clock.advance(by: .seconds(4))
-        #expect(try await cache.get("k") != nil)
+        #expect(cache.get("k") != nil)
         clock.advance(by: .seconds(1))
         #expect(cache.count == 1)
-        #expect(try await cache.get("k") == nil)
+        #expect(cache.get("k") == nil)
         #expect(cache.count == 0)
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         #expect(stats.expirations == 1)
         #expect(stats.evictions == 0)
     }
@@ -89,15 +89,15 @@ struct InProcessTTLCacheTests {
         let clock = ManualClock()
         let cache = InProcessTTLCache(maxSize: 100, now: clock.source)
         for index in 0..<10 {
-            try await cache.set("short:\(index)", value: Self.bytes("s"), ttl: .seconds(1))
-            try await cache.set("long:\(index)", value: Self.bytes("l"), ttl: .seconds(100))
+            try cache.set("short:\(index)", value: Self.bytes("s"), ttl: .seconds(1))
+            try cache.set("long:\(index)", value: Self.bytes("l"), ttl: .seconds(100))
         }
         #expect(cache.sweep() == 0)
         clock.advance(by: .seconds(2))
         #expect(cache.count == 20)
         #expect(cache.sweep() == 10)
         #expect(cache.count == 10)
-        #expect(try await cache.get("long:3") != nil)
+        #expect(cache.get("long:3") != nil)
         #expect(cache.sweep() == 0)
     }
 
@@ -105,7 +105,7 @@ struct InProcessTTLCacheTests {
     func backgroundSweeper() async throws {
         let clock = ManualClock()
         let cache = InProcessTTLCache(maxSize: 100, now: clock.source)
-        try await cache.set("k", value: Self.bytes("v"), ttl: .seconds(1))
+        try cache.set("k", value: Self.bytes("v"), ttl: .seconds(1))
         clock.advance(by: .seconds(2))
         let sweeper = Task { await cache.runSweeper(every: .milliseconds(5)) }
         try await waitUntil { cache.count == 0 }
@@ -117,26 +117,26 @@ struct InProcessTTLCacheTests {
     func expiredEntriesAreInvisible() async throws {
         let clock = ManualClock()
         let cache = InProcessTTLCache(maxSize: 10, now: clock.source)
-        try await cache.set("a:1", value: Self.bytes("1"), ttl: .seconds(1))
-        try await cache.set("a:2", value: Self.bytes("2"), ttl: .seconds(10))
-        try await cache.set("b:1", value: Self.bytes("3"), ttl: .seconds(1))
-        try await cache.set("b:2", value: Self.bytes("4"), ttl: .seconds(10))
+        try cache.set("a:1", value: Self.bytes("1"), ttl: .seconds(1))
+        try cache.set("a:2", value: Self.bytes("2"), ttl: .seconds(10))
+        try cache.set("b:1", value: Self.bytes("3"), ttl: .seconds(1))
+        try cache.set("b:2", value: Self.bytes("4"), ttl: .seconds(10))
         clock.advance(by: .seconds(2))
-        #expect(try await cache.invalidate(pattern: "a:*") == 1)
-        #expect(try await cache.clear() == 1)
+        #expect(cache.invalidate(pattern: "a:*") == 1)
+        #expect(cache.clear() == 1)
         #expect(cache.count == 0)
     }
 
     @Test("stats encode the seed's memory fields with their values")
     func statsJSON() async throws {
         let cache = InProcessTTLCache(maxSize: 1_000, defaultTTL: .seconds(3600))
-        try await cache.set("a", value: Self.bytes("1"), ttl: .seconds(60))
-        try await cache.set("b", value: Self.bytes("2"), ttl: .seconds(60))
-        _ = try await cache.get("a")
-        _ = try await cache.get("a")
-        _ = try await cache.get("zzz")
+        try cache.set("a", value: Self.bytes("1"), ttl: .seconds(60))
+        try cache.set("b", value: Self.bytes("2"), ttl: .seconds(60))
+        _ = cache.get("a")
+        _ = cache.get("a")
+        _ = cache.get("zzz")
 
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats))
         let json = try #require(object as? [String: Any])
         #expect(json["backend"] as? String == "memory")
@@ -164,11 +164,11 @@ struct InProcessTTLCacheTests {
                         let key = "k\(Int.random(in: 0..<100, using: &rng))"
                         switch Int.random(in: 0..<10, using: &rng) {
                         case 0..<5:
-                            if let value = try await cache.get(key) { #expect(value == Data(key.utf8)) }
+                            if let value = cache.get(key) { #expect(value == Data(key.utf8)) }
                         case 5..<9:
-                            try await cache.set(key, value: Data(key.utf8), ttl: .seconds(60))
+                            try cache.set(key, value: Data(key.utf8), ttl: .seconds(60))
                         default:
-                            try await cache.delete(key)
+                            cache.delete(key)
                         }
                     }
                 }
@@ -176,7 +176,7 @@ struct InProcessTTLCacheTests {
             try await group.waitForAll()
         }
         #expect(cache.count <= 50)
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         #expect(stats.memoryCacheSize == cache.count)
     }
 }

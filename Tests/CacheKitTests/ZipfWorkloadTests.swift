@@ -68,7 +68,7 @@ struct ZipfWorkloadTests {
         #expect(tracker.hits == hits)
         #expect(tracker.misses == requests - hits)
         #expect(tracker.hitRate == hitRate)
-        let stats = try await cache.stats()
+        let stats = cache.stats()
         #expect(stats.memoryCacheSize == requests - hits)
         #expect(stats.hitRate == hitRate)
     }
