@@ -38,6 +38,11 @@ public struct ChatCacheKey: Sendable, Hashable {
     /// rather than Python's context-dependent `ς`. NFC is applied last because lower-casing can
     /// produce decomposed text (`İ` becomes `i` plus a combining dot).
     public static func normalize(_ question: String) -> String {
+        normalizeASCII(question) ?? normalizeUnicode(question)
+    }
+
+    /// The normalisation for any text.
+    static func normalizeUnicode(_ question: String) -> String {
         var folded = ""
         folded.reserveCapacity(question.utf8.count)
         var pendingSpace = false
@@ -53,10 +58,33 @@ public struct ChatCacheKey: Sendable, Hashable {
             }
             folded.unicodeScalars.append(scalar)
         }
-        let lowered = folded.lowercased()
-        // ASCII text is always in NFC; skipping Foundation's normaliser keeps the common case cheap.
-        if lowered.utf8.allSatisfy({ $0 < 0x80 }) { return lowered }
-        return lowered.precomposedStringWithCanonicalMapping
+        return folded.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    /// The same normalisation for pure ASCII text, byte by byte, or `nil` if `question` is not
+    /// ASCII. Most questions are, and this path avoids Unicode property look-ups and Foundation's
+    /// normaliser (ASCII text is already in NFC).
+    static func normalizeASCII(_ question: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(question.utf8.count)
+        var pendingSpace = false
+        for byte in question.utf8 {
+            switch byte {
+            case 0x80...:
+                return nil
+            // The ASCII characters with Unicode's White_Space property: tab, LF, VT, FF, CR, space.
+            case 0x09...0x0D, 0x20:
+                pendingSpace = !bytes.isEmpty
+            default:
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                // A–Z to a–z.
+                bytes.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The seed's key for an already normalised question.
@@ -64,16 +92,18 @@ public struct ChatCacheKey: Sendable, Hashable {
         var material = normalizedQuestion
         if !sessionID.isEmpty { material += "|session:\(sessionID)" }
         if !model.isEmpty { material += "|model:\(model)" }
-        let digest = SHA256.hash(data: Data(material.utf8))
+        var sha = SHA256()
+        material.withUTF8 { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let digest = sha.finalize()
         // 32 hex characters are the first 16 bytes.
-        var hex = ""
+        var hex: [UInt8] = []
         hex.reserveCapacity(32)
         for byte in digest.prefix(16) {
-            hex.unicodeScalars.append(hexDigits[Int(byte >> 4)])
-            hex.unicodeScalars.append(hexDigits[Int(byte & 0x0F)])
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
         }
-        return hex
+        return String(decoding: hex, as: UTF8.self)
     }
 
-    private static let hexDigits: [Unicode.Scalar] = Array("0123456789abcdef".unicodeScalars)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -69,4 +69,17 @@ struct ChatCacheKeyTests {
         #expect(key.sessionID == "s")
         #expect(key.model == "m")
     }
+
+    @Test("the ASCII fast path agrees with the Unicode path")
+    func asciiFastPath() {
+        var rng = SplitMix64(seed: 99)
+        let alphabet = Array("aZ?! \t\n\r\u{0B}\u{0C}\u{1F}-09|:".utf8)
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0..<24, using: &rng)
+            let bytes = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(ChatCacheKey.normalizeASCII(text) == ChatCacheKey.normalizeUnicode(text), "\(bytes)")
+        }
+        #expect(ChatCacheKey.normalizeASCII("caf\u{00E9}") == nil)
+    }
 }
