@@ -14,6 +14,13 @@ public struct CacheWarmer<Value: Codable & Sendable>: Sendable {
         public var skipped = 0
         /// Questions that could not be warmed: the computation or the cache failed.
         public var failed = 0
+
+        /// A report with the given counts.
+        public init(warmed: Int = 0, skipped: Int = 0, failed: Int = 0) {
+            self.warmed = warmed
+            self.skipped = skipped
+            self.failed = failed
+        }
     }
 
     private let backend: any CacheBackend

@@ -10,12 +10,19 @@ public enum CacheBackendLabel: String, Sendable, Hashable, CaseIterable {
 ///
 /// A closed set, so that the number of series stays fixed whatever the traffic.
 public enum CacheOperation: String, Sendable, Hashable, CaseIterable {
+    /// Reading a value.
     case get
+    /// Storing a value.
     case set
+    /// Removing one key.
     case delete
+    /// Removing every key the backend owns.
     case clear
+    /// Checking whether a key is present.
     case exists
+    /// Removing the keys that match a pattern.
     case invalidate
+    /// Reading the backend's statistics.
     case stats
     /// A stored value that could not be decoded into the expected type.
     case decode
