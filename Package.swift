@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "recall-top", targets: ["RecallTop"]),
         .library(name: "ConfigKit", targets: ["ConfigKit"]),
         .library(name: "RedisKit", targets: ["RedisKit"]),
+        .library(name: "MetricsKit", targets: ["MetricsKit"]),
+        .library(name: "CacheKit", targets: ["CacheKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
@@ -126,6 +131,38 @@ let package = Package(
             name: "AppsTests",
             dependencies: ["ConfigKit", "TestSupport"],
             path: "Tests/AppsTests",
+            swiftSettings: swiftSettings
+        ),
+        // Metric names and labels, the Prometheus registry and its exposition.
+        .target(
+            name: "MetricsKit",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Modules/MetricsKit",
+            swiftSettings: swiftSettings
+        ),
+        // The response cache: backend protocol, in-process TTL+LRU cache, chat keys, single-flight.
+        .target(
+            name: "CacheKit",
+            dependencies: [
+                "MetricsKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Modules/CacheKit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetricsKitTests",
+            dependencies: ["MetricsKit"],
+            path: "Tests/MetricsKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CacheKitTests",
+            dependencies: ["CacheKit", "MetricsKit"],
+            path: "Tests/CacheKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.

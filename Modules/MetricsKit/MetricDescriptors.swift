@@ -1,0 +1,46 @@
+import Prometheus
+
+/// The Prometheus descriptors behind ``MetricNames``, with their help texts.
+///
+/// swift-prometheus joins `metricName` and `unitName` with an underscore; each descriptor is split
+/// so that the join reproduces the contract name exactly (a test checks every one). The properties
+/// are computed because `MetricNameDescriptor` is not `Sendable` and so cannot be a stored global.
+enum MetricDescriptors {
+    static var cacheHits: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "cache_hits", unitName: "total", helpText: "Cache lookups that found a value.")
+    }
+    static var cacheMisses: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "cache_misses", unitName: "total", helpText: "Cache lookups that found nothing.")
+    }
+    static var cacheEvictions: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "cache_evictions", unitName: "total",
+            helpText: "Cache entries evicted to respect the size limit.")
+    }
+    static var cacheErrors: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "cache_errors", unitName: "total", helpText: "Cache operations that failed.")
+    }
+    static var ingestRequests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "ingest_requests", unitName: "total", helpText: "Ingest requests by outcome.")
+    }
+    static var ingestLatency: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "ingest_latency", unitName: "seconds", helpText: "Ingest request latency in seconds.")
+    }
+
+    /// Every descriptor with the contract name it must produce.
+    static var all: [(descriptor: MetricNameDescriptor, name: String)] {
+        [
+            (cacheHits, MetricNames.cacheHits),
+            (cacheMisses, MetricNames.cacheMisses),
+            (cacheEvictions, MetricNames.cacheEvictions),
+            (cacheErrors, MetricNames.cacheErrors),
+            (ingestRequests, MetricNames.ingestRequests),
+            (ingestLatency, MetricNames.ingestLatency),
+        ]
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+@testable import CacheKit
+
+/// A backend under test, with a way to let time pass for it.
+///
+/// The in-process cache moves a manual clock; the Redis backend, when it joins this suite, will
+/// sleep for real (its TTLs live in the server). Each fixture is fresh, so a backend shared
+/// between tests (Redis) must give each fixture its own key prefix.
+struct BackendFixture: Sendable {
+    let backend: any CacheBackend
+    let advanceTime: @Sendable (Duration) async throws -> Void
+}
+
+/// Makes fixtures of one backend kind; the conformance tests run once per factory.
+struct BackendFactory: Sendable, CustomTestStringConvertible {
+    let name: String
+    let make: @Sendable () async throws -> BackendFixture
+
+    var testDescription: String { name }
+
+    static let memory = BackendFactory(name: "memory") {
+        let clock = ManualClock()
+        let cache = InProcessTTLCache(maxSize: 1_000, defaultTTL: .seconds(60), now: clock.source)
+        return BackendFixture(backend: cache, advanceTime: { clock.advance(by: $0) })
+    }
+
+    /// Every backend the contract applies to. The Redis backend adds its factory here.
+    static let all: [BackendFactory] = [.memory]
+}
+
+/// The contract every `CacheBackend` must meet, written once against `any CacheBackend`.
+@Suite("CacheBackend conformance")
+struct CacheBackendConformanceTests {
+    private static func bytes(_ text: String) -> Data { Data(text.utf8) }
+
+    @Test("get returns what set stored, and nil for an absent key", arguments: BackendFactory.all)
+    func setThenGet(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        #expect(try await cache.get("absent") == nil)
+        try await cache.set("k", value: Self.bytes("v1"), ttl: .seconds(60))
+        #expect(try await cache.get("k") == Self.bytes("v1"))
+        try await cache.set("k", value: Self.bytes("v2"), ttl: .seconds(60))
+        #expect(try await cache.get("k") == Self.bytes("v2"))
+        try await cache.set("empty", value: Data(), ttl: .seconds(60))
+        #expect(try await cache.get("empty") == Data())
+    }
+
+    @Test("delete removes one key and reports whether it was there", arguments: BackendFactory.all)
+    func delete(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        try await cache.set("a", value: Self.bytes("1"), ttl: .seconds(60))
+        try await cache.set("b", value: Self.bytes("2"), ttl: .seconds(60))
+        #expect(try await cache.delete("a"))
+        #expect(try await cache.delete("a") == false)
+        #expect(try await cache.get("a") == nil)
+        #expect(try await cache.get("b") == Self.bytes("2"))
+    }
+
+    @Test("exists tells live keys from absent ones", arguments: BackendFactory.all)
+    func exists(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        #expect(try await cache.exists("k") == false)
+        try await cache.set("k", value: Self.bytes("v"), ttl: .seconds(60))
+        #expect(try await cache.exists("k"))
+    }
+
+    @Test("clear removes everything and counts it", arguments: BackendFactory.all)
+    func clear(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        for index in 0..<5 {
+            try await cache.set("key:\(index)", value: Self.bytes("\(index)"), ttl: .seconds(60))
+        }
+        #expect(try await cache.clear() == 5)
+        #expect(try await cache.get("key:0") == nil)
+        #expect(try await cache.clear() == 0)
+    }
+
+    @Test("invalidate removes exactly the keys the glob matches", arguments: BackendFactory.all)
+    func invalidate(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        let keys = ["user:1:a", "user:1:b", "user:12:a", "user:2:a", "user:*:literal", "other"]
+        for key in keys { try await cache.set(key, value: Self.bytes(key), ttl: .seconds(60)) }
+
+        #expect(try await cache.invalidate(pattern: "user:1:*") == 2)
+        #expect(try await cache.get("user:1:a") == nil)
+        #expect(try await cache.get("user:12:a") != nil)
+
+        // An escaped star matches only a literal star.
+        #expect(try await cache.invalidate(pattern: #"user:\*:*"#) == 1)
+        #expect(try await cache.get("user:2:a") != nil)
+
+        #expect(try await cache.invalidate(pattern: "user:?:[a-c]") == 1)
+        #expect(try await cache.get("user:2:a") == nil)
+        #expect(try await cache.invalidate(pattern: "nothing*") == 0)
+        #expect(try await cache.get("other") != nil)
+        #expect(try await cache.get("user:12:a") != nil)
+    }
+
+    @Test("an entry expires after its TTL", arguments: BackendFactory.all)
+    func ttlExpiry(factory: BackendFactory) async throws {
+        let fixture = try await factory.make()
+        let cache = fixture.backend
+        try await cache.set("short", value: Self.bytes("s"), ttl: .milliseconds(200))
+        try await cache.set("long", value: Self.bytes("l"), ttl: .seconds(60))
+        #expect(try await cache.get("short") == Self.bytes("s"))
+
+        try await fixture.advanceTime(.milliseconds(400))
+        #expect(try await cache.get("short") == nil)
+        #expect(try await cache.exists("short") == false)
+        #expect(try await cache.delete("short") == false)
+        #expect(try await cache.get("long") == Self.bytes("l"))
+    }
+
+    @Test("setting again renews the TTL", arguments: BackendFactory.all)
+    func setRenewsTTL(factory: BackendFactory) async throws {
+        let fixture = try await factory.make()
+        let cache = fixture.backend
+        try await cache.set("k", value: Self.bytes("1"), ttl: .milliseconds(300))
+        try await fixture.advanceTime(.milliseconds(200))
+        try await cache.set("k", value: Self.bytes("2"), ttl: .milliseconds(300))
+        try await fixture.advanceTime(.milliseconds(200))
+        #expect(try await cache.get("k") == Self.bytes("2"))
+    }
+
+    @Test("a TTL that is not positive is refused", arguments: BackendFactory.all)
+    func invalidTTL(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        await #expect(throws: CacheError.invalidTTL(.zero)) {
+            try await cache.set("k", value: Data(), ttl: .zero)
+        }
+        await #expect(throws: CacheError.self) {
+            try await cache.set("k", value: Data(), ttl: .seconds(-1))
+        }
+        #expect(try await cache.exists("k") == false)
+    }
+
+    @Test("Codable values round-trip as JSON", arguments: BackendFactory.all)
+    func codableRoundTrip(factory: BackendFactory) async throws {
+        struct Answer: Codable, Equatable {
+            var text: String
+            var sources: [String]
+            var score: Double
+        }
+        let cache = try await factory.make().backend
+        let answer = Answer(text: "Twenty-five days.", sources: ["handbook.pdf#p4"], score: 0.93)
+        try await cache.setValue("answer", answer, ttl: .seconds(60))
+        #expect(try await cache.getValue("answer", as: Answer.self) == answer)
+        #expect(try await cache.getValue("missing", as: Answer.self) == nil)
+
+        // Bytes that are not an Answer are a decoding error, not a silent nil.
+        try await cache.set("garbage", value: Self.bytes("not json"), ttl: .seconds(60))
+        await #expect(throws: DecodingError.self) {
+            try await cache.getValue("garbage", as: Answer.self)
+        }
+    }
+
+    @Test("stats name the backend and encode the seed's fields", arguments: BackendFactory.all)
+    func stats(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        let stats = try await cache.stats()
+        #expect(stats.backend == cache.kind)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats)) as? [String: Any]
+        #expect(json?["backend"] as? String == cache.kind.rawValue)
+        #expect(json?["timestamp"] is Double)
+    }
+}
