@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "recall-worker", targets: ["RecallWorker"]),
         .executable(name: "recall", targets: ["RecallCLI"]),
         .executable(name: "recall-top", targets: ["RecallTop"]),
+        .executable(name: "recall-bench", targets: ["RecallBench"]),
         .library(name: "ConfigKit", targets: ["ConfigKit"]),
         .library(name: "RedisKit", targets: ["RedisKit"]),
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
@@ -163,6 +164,16 @@ let package = Package(
             name: "CacheKitTests",
             dependencies: ["CacheKit", "MetricsKit"],
             path: "Tests/CacheKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).
+        .executableTarget(
+            name: "RecallBench",
+            dependencies: [
+                "CacheKit", "RedisKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RecallBench",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.

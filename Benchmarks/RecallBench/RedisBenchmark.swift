@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import RedisKit
+
+/// SET/GET through Recall's Redis client with many concurrent callers, one command each at a
+/// time (compare `redis-benchmark -c N -P 1 -t set,get`), and in pipelined batches (compare
+/// `-P 16`).
+struct RedisBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redis",
+        abstract: "SET/GET per second through RedisKit, single commands and pipelined batches."
+    )
+
+    @Option(help: "Redis URL (loopback only: this sends a flood of requests).") var url: String
+    @Option(help: "Concurrent callers.") var callers = 50
+    @Option(help: "Requests in total per scenario.") var requests = 200_000
+    @Option(help: "Commands per pipelined batch.") var pipeline = 16
+    @Option(help: "Connections in the client's pool.") var poolSize = 8
+
+    func validate() throws {
+        let configuration = try RedisConfiguration(url: url)
+        guard ["127.0.0.1", "localhost", "::1"].contains(configuration.host) else {
+            throw ValidationError("recall-bench only sends load to 127.0.0.1, localhost or ::1, not \(configuration.host)")
+        }
+    }
+
+    func run() async throws {
+        let client = RedisClient(configuration: try RedisConfiguration(url: url, poolSize: poolSize))
+        try await client.ping()
+        let prefix = "recall-bench:\(UUID().uuidString):"
+        // redis-benchmark's default payload is 3 bytes.
+        let value: [UInt8] = Array("xxx".utf8)
+        let perCaller = requests / callers
+
+        let single = try await measure(callers: callers) { caller in
+            let key = "\(prefix)\(caller)"
+            for index in 0..<perCaller {
+                if index.isMultiple(of: 2) {
+                    try await client.set(key, value: value)
+                } else {
+                    _ = try await client.get(key)
+                }
+            }
+        }
+        report("redis_single_ops", Double(perCaller * callers) / single.seconds, unit: "ops/s",
+               detail: "\(callers) callers, half SET half GET, pool \(poolSize)")
+
+        let batches = perCaller / pipeline
+        let pipelined = try await measure(callers: callers) { caller in
+            let key = "\(prefix)\(caller)"
+            let sets = Array(repeating: ["SET", key, "xxx"], count: pipeline)
+            let gets = Array(repeating: ["GET", key], count: pipeline)
+            for index in 0..<batches {
+                _ = try await client.pipeline(index.isMultiple(of: 2) ? sets : gets)
+            }
+        }
+        report("redis_pipelined_ops", Double(batches * pipeline * callers) / pipelined.seconds, unit: "ops/s",
+               detail: "\(callers) callers, batches of \(pipeline)")
+
+        _ = try await client.unlink((0..<callers).map { "\(prefix)\($0)" })
+        await client.shutdown()
+    }
+
+    private func measure(callers: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> Duration {
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<callers { group.addTask { try await body(caller) } }
+            try await group.waitForAll()
+        }
+        return ContinuousClock.now - start
+    }
+}

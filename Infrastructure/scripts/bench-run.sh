@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# bench-run.sh — the benchmark runs themselves; called by bench.sh under with-services.sh,
+# which exports RECALL_TEST_REDIS_URL. Prints a table of Recall's figure, the reference
+# tool's figure, their ratio and the target.
+set -euo pipefail
+bench="${RECALL_BENCH_BIN:?run through make bench}/recall-bench"
+redis_url="${RECALL_TEST_REDIS_URL:?run through make bench}"
+hostport="${redis_url#redis://}"; hostport="${hostport%%/*}"
+redis_host="${hostport%:*}"; redis_port="${hostport##*:}"
+requests="${RECALL_BENCH_REQUESTS:-200000}"
+
+# The figure of one RESULT line.
+result() { awk -v name="$1" '$1 == "RESULT" && $2 == name { print $3 }' <<<"$2"; }
+
+# Mean requests/s of redis-benchmark's SET and GET lines.
+redis_benchmark() {
+    redis-benchmark -h "$redis_host" -p "$redis_port" -c 50 -P "$1" -t set,get -n "$2" -q 2>/dev/null \
+        | tr '\r' '\n' | awk '/requests per second/ { sum += $2; n++ } END { printf "%.0f", sum / n }'
+}
+
+row() { # name recall reference target-ratio
+    awk -v n="$1" -v r="$2" -v b="$3" -v t="$4" 'BEGIN {
+        ratio = (b > 0) ? r / b : 0
+        printf "%-44s %12.0f %12.0f %8.2f  %s\n", n, r, b, ratio, (ratio >= t ? "ok (target >= " t ")" : "BELOW target " t)
+    }'
+}
+
+echo "Recall benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, Redis at $redis_host:$redis_port"
+echo
+printf "%-44s %12s %12s %8s  %s\n" "benchmark" "recall" "reference" "ratio" "verdict"
+
+echo "[bench] redis-benchmark -c 50 -P 1 (reference)" >&2
+ref_single=$(redis_benchmark 1 "$requests")
+echo "[bench] redis-benchmark -c 50 -P 16 (reference)" >&2
+ref_pipelined=$(redis_benchmark 16 $((requests * 4)))
+echo "[bench] recall-bench redis" >&2
+out=$("$bench" redis --url "$redis_url" --callers 50 --requests "$requests" --pipeline 16)
+row "RedisKit SET/GET, 50 callers vs -c 50 -P 1" "$(result redis_single_ops "$out")" "$ref_single" 0.8
+row "RedisKit pipelined x16 vs -c 50 -P 16" "$(result redis_pipelined_ops "$out")" "$ref_pipelined" 0.5
+
+echo "[bench] recall-bench memory-cache" >&2
+out=$("$bench" memory-cache)
+printf "%-44s %12.0f %12s %8s  %s\n" "InProcessTTLCache hits/s, 1 thread" "$(result memory_cache_hits_1_thread "$out")" "-" "-" "target >= 5000000"
+printf "%-44s %12.0f %12s %8s  %s\n" "InProcessTTLCache hits/s, 2 threads contending" "$(result memory_cache_hits_2_threads "$out")" "-" "-" "reported"
