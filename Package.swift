@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "recall-bench", targets: ["RecallBench"]),
         .library(name: "ConfigKit", targets: ["ConfigKit"]),
         .library(name: "RedisKit", targets: ["RedisKit"]),
+        .library(name: "IngestKit", targets: ["IngestKit"]),
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
     ],
@@ -164,6 +165,21 @@ let package = Package(
             name: "CacheKitTests",
             dependencies: ["CacheKit", "MetricsKit"],
             path: "Tests/CacheKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // Text extraction, chunking and the embed-and-store pipeline.
+        .target(
+            name: "IngestKit",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Modules/IngestKit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IngestKitTests",
+            dependencies: ["IngestKit"],
+            path: "Tests/IngestKitTests",
             swiftSettings: swiftSettings
         ),
         // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).
