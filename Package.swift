@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RedisKit", targets: ["RedisKit"]),
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
+        .library(name: "CurlKit", targets: ["CurlKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
@@ -163,6 +165,26 @@ let package = Package(
             name: "CacheKitTests",
             dependencies: ["CacheKit", "MetricsKit"],
             path: "Tests/CacheKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The one HTTP client for everything leaving the process: libcurl on worker threads,
+        // limits, and the SSRF guard for user-supplied URLs.
+        .target(
+            name: "CurlKit",
+            dependencies: ["CCurl"],
+            path: "Modules/CurlKit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CurlKitTests",
+            dependencies: [
+                "CurlKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CurlKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
