@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
         .library(name: "CurlKit", targets: ["CurlKit"]),
+        // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
+        .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -173,6 +175,26 @@ let package = Package(
             name: "CurlKit",
             dependencies: ["CCurl"],
             path: "Modules/CurlKit",
+            swiftSettings: swiftSettings
+        ),
+        // A fake of the Gemini embeddings API, written from its documented contract, for tests
+        // and benchmarks; binds 127.0.0.1 only.
+        .target(
+            name: "FakeGemini",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/FakeGemini",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FakeGeminiMain",
+            dependencies: ["FakeGemini"],
+            path: "Tests/FakeGeminiMain",
             swiftSettings: swiftSettings
         ),
         .testTarget(
