@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
         .library(name: "CurlKit", targets: ["CurlKit"]),
+        .library(name: "EmbeddingsKit", targets: ["EmbeddingsKit"]),
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
     ],
@@ -177,6 +178,18 @@ let package = Package(
             path: "Modules/CurlKit",
             swiftSettings: swiftSettings
         ),
+        // Embedding providers: Gemini (gemini-embedding-001 over CurlKit), the offline local
+        // hashing fallback, the embedding cache, and the factory from Settings.
+        .target(
+            name: "EmbeddingsKit",
+            dependencies: [
+                "CurlKit", "ConfigKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/EmbeddingsKit",
+            swiftSettings: swiftSettings
+        ),
         // A fake of the Gemini embeddings API, written from its documented contract, for tests
         // and benchmarks; binds 127.0.0.1 only.
         .target(
@@ -207,6 +220,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/CurlKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmbeddingsKitTests",
+            dependencies: [
+                "EmbeddingsKit", "CurlKit", "ConfigKit", "FakeGemini",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EmbeddingsKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
