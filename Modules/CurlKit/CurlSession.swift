@@ -19,6 +19,12 @@ final class CurlSession {
 
     /// Response headers above this many bytes abort the transfer like an oversized body.
     static let maximumHeaderBytes = 256 << 10
+    /// `CURLOPT_RESOLVE` entries never expire from a handle's DNS cache, so the pins this session
+    /// made are dropped in one go once there are this many (a crawler meets many hosts).
+    static let maximumPins = 256
+
+    /// `host:port` of every pin added to this handle's DNS cache and not yet removed.
+    private var pins: Set<String> = []
 
     init(configuration: HTTPClientConfiguration) {
         CurlGlobal.ensureInitialised()
@@ -30,7 +36,12 @@ final class CurlSession {
     }
 
     func close() {
-        if let handle { curl_easy_cleanup(handle) }
+        if let handle {
+            // Drops the callbacks and userdata of the last transfer before libcurl tears down
+            // its connections.
+            curl_easy_reset(handle)
+            curl_easy_cleanup(handle)
+        }
         errorBuffer.deallocate()
     }
 
@@ -127,11 +138,17 @@ final class CurlSession {
         }
         if case .pinned(let addresses) = clearance, configuration.proxy == nil {
             if !addresses.isEmpty, !url.hostIsAddress {
+                if pins.count >= Self.maximumPins {
+                    for pin in pins { resolveList = curl_slist_append(resolveList, "-" + pin) }
+                    pins.removeAll()
+                }
                 let pinned = addresses.map(\.resolveEntryText).joined(separator: ",")
-                resolveList = curl_slist_append(nil, "\(url.host):\(url.port):\(pinned)")
+                var names = [url.host]
                 // libcurl may look a fully qualified name up without its trailing dot: pin both.
-                if url.host.hasSuffix(".") {
-                    resolveList = curl_slist_append(resolveList, "\(url.host.dropLast()):\(url.port):\(pinned)")
+                if url.host.hasSuffix(".") { names.append(String(url.host.dropLast())) }
+                for name in names {
+                    resolveList = curl_slist_append(resolveList, "\(name):\(url.port):\(pinned)")
+                    pins.insert("\(name):\(url.port)")
                 }
                 _ = recall_curl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList)
             }

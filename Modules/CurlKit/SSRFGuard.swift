@@ -30,6 +30,8 @@ struct SSRFGuard: Sendable {
         let addresses: [IPAddress]
         if let literal = IPAddress(url.host) {
             addresses = [literal]
+        } else if let overlay = policy.testHosts[url.host.lowercased()] {
+            addresses = overlay
         } else {
             addresses = try Self.resolve(url.host, port: url.port)
         }

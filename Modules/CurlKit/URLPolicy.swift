@@ -25,6 +25,9 @@ public struct URLPolicy: Sendable, Equatable, CustomStringConvertible {
     /// Only for tests of the socket-level check: skips the resolve-and-check step before the
     /// transfer, so the `CURLOPT_OPENSOCKETFUNCTION` hook has to refuse on its own.
     var checksBeforeConnecting = true
+    /// Only for tests: answers for these names instead of `getaddrinfo` (an /etc/hosts overlay),
+    /// to show that libcurl connects to the pinned addresses and never resolves on its own.
+    var testHosts: [String: [IPAddress]] = [:]
 
     /// Any destination; only the scheme is restricted (http and https).
     public static let unrestricted = URLPolicy(mode: .unrestricted, allowedHosts: [], allowedNetworks: [])

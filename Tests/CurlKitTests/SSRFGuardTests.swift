@@ -69,6 +69,27 @@ struct SSRFGuardTests {
         }
     }
 
+    @Test("libcurl connects to the addresses that were checked, and does not resolve again")
+    func pinning() async throws {
+        var policy = try URLPolicy.publicInternetOnly(allowing: ["127.0.0.1"])
+        // `.test` names never resolve in DNS (RFC 6761): only the pin can make this work.
+        policy.testHosts = ["docs.recall.test": [IPAddress("127.0.0.1")!]]
+        try await withServer(HTTPClientConfiguration(urlPolicy: policy)) { server, client in
+            let response = try await client.send(HTTPRequest(url: "http://docs.recall.test:\(server.port)/hello"))
+            #expect(response.status == 200)
+            #expect(response.remoteAddress == "127.0.0.1")
+            #expect(server.requests.first?.authority == "docs.recall.test:\(server.port)")
+        }
+        policy.testHosts = ["rebound.recall.test": [IPAddress("127.0.0.2")!]]
+        try await withServer(HTTPClientConfiguration(urlPolicy: policy)) { server, client in
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.send(HTTPRequest(url: "http://rebound.recall.test:\(server.port)/hello"))
+            }
+            #expect(error?.message == "refused: rebound.recall.test resolves to 127.0.0.2, which is a loopback address; add it to the allowlist if this host is meant to be reachable")
+            #expect(server.requests.isEmpty)
+        }
+    }
+
     @Test("every redirect hop is checked again")
     func redirectHops() async throws {
         let policy = try URLPolicy.publicInternetOnly(allowing: ["127.0.0.1"])

@@ -12,6 +12,8 @@ import Synchronization
 struct SeenRequest: Sendable {
     let method: String
     let path: String
+    /// The Host header (HTTP types keep it as the request's authority).
+    let authority: String?
     /// Header values by lower-cased name.
     let headers: [String: String]
     let body: [UInt8]
@@ -153,6 +155,7 @@ struct RecordingMiddleware: RouterMiddleware {
         let seen = SeenRequest(
             method: request.method.rawValue,
             path: request.uri.description,
+            authority: request.head.authority,
             headers: headers,
             body: Array(body.readableBytesView),
             clientPort: context.clientPort
