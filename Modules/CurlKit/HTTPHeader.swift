@@ -1,5 +1,7 @@
 /// One header field, in the order it is sent or was received.
-public struct HTTPHeader: Sendable, Hashable {
+///
+/// Printed (`description`, `dump`, debugger), a credential's value shows as `***`.
+public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The field name as given (matching is case-insensitive).
     public var name: String
     /// The field value.
@@ -19,6 +21,15 @@ public struct HTTPHeader: Sendable, Hashable {
 
     /// True when the name carries a credential (see ``credentialNames``).
     var isCredential: Bool { Self.credentialNames.contains(name.lowercased()) }
+
+    /// `name: value`, with a credential's value masked.
+    public var description: String { "\(name): \(isCredential ? "***" : value)" }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "value": isCredential ? "***" : value])
+    }
 }
 
 extension Array where Element == HTTPHeader {

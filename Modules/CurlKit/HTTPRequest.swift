@@ -7,7 +7,10 @@ import Foundation
 /// request.headers = [HTTPHeader("Content-Type", "application/json")]
 /// request.body = Data(#"{"name":"x"}"#.utf8)
 /// ```
-public struct HTTPRequest: Sendable {
+///
+/// Printing a request shows its method, URL without the query, and header names: nothing that
+/// might be a secret.
+public struct HTTPRequest: Sendable, CustomStringConvertible {
     /// Whether the client follows redirects for this request.
     public enum RedirectPolicy: Sendable, Hashable {
         /// A 3xx response is returned as it is (the default).
@@ -47,6 +50,12 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.redirects = redirects
         self.timeout = timeout
+    }
+
+    public var description: String {
+        let withoutQuery = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        let names = headers.map(\.name).joined(separator: ", ")
+        return "\(method) \(withoutQuery) [\(names)]\(body.map { " (\($0.count)-byte body)" } ?? "")"
     }
 
     /// Refuses header fields that would inject extra lines into the request.

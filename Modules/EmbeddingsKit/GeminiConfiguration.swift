@@ -1,5 +1,7 @@
 /// Everything ``GeminiEmbeddings`` needs: where, who, which model and size, and how hard to push.
-public struct GeminiConfiguration: Sendable {
+///
+/// Printed (`description`, `dump`, debugger), the API key shows as `***`.
+public struct GeminiConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The dimensions `gemini-embedding-001` is trained for (Matryoshka truncation points).
     public static let supportedDimensions = [768, 1536, 3072]
     /// The most requests one `batchEmbedContents` call may carry.
@@ -46,6 +48,21 @@ public struct GeminiConfiguration: Sendable {
         self.requestsPerMinute = requestsPerMinute
         self.retry = retry
         self.requestTimeout = requestTimeout
+    }
+
+    public var description: String {
+        "GeminiConfiguration(model: \(modelID), dimensions: \(dimensions), baseURL: \(baseURL), apiKey: ***, batchSize: \(batchSize), "
+            + "maximumConcurrentRequests: \(maximumConcurrentRequests), requestsPerMinute: \(requestsPerMinute.map(String.init) ?? "none"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "apiKey": "***", "model": model, "dimensions": dimensions, "baseURL": baseURL, "batchSize": batchSize,
+            "maximumConcurrentRequests": maximumConcurrentRequests, "requestsPerMinute": requestsPerMinute as Any,
+            "retry": retry, "requestTimeout": requestTimeout,
+        ])
     }
 
     /// The model name without `models/`.

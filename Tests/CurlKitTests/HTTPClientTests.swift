@@ -226,6 +226,22 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("printing or dumping a request never shows a credential or the query")
+    func printing() {
+        let secret = "AIzaSECRETprint42"
+        let request = HTTPRequest(
+            method: .post, url: "https://example.com/v1?key=\(secret)",
+            headers: [HTTPHeader("x-goog-api-key", secret), HTTPHeader("Accept", "application/json")], body: Data("{}".utf8)
+        )
+        #expect("\(request)" == "POST https://example.com/v1 [x-goog-api-key, Accept] (2-byte body)")
+        #expect("\(request.headers[0])" == "x-goog-api-key: ***")
+        #expect("\(request.headers[1])" == "Accept: application/json")
+        var dumped = ""
+        dump(request.headers, to: &dumped)
+        #expect(!dumped.contains(secret))
+        #expect(!String(reflecting: request.headers).contains(secret))
+    }
+
     @Test("cancelling the task aborts a running transfer")
     func cancellation() async throws {
         try await withServer { server, client in

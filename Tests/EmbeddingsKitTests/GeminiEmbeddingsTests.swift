@@ -153,6 +153,19 @@ struct GeminiEmbeddingsTests {
         #expect(prefixed.model == "gemini-embedding-001")
     }
 
+    @Test("printing or dumping the configuration never shows the key")
+    func configurationIsRedacted() {
+        let secret = "AIzaSECRETconfig77"
+        let configuration = GeminiConfiguration(apiKey: secret, dimensions: 1536)
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in ["\(configuration)", String(reflecting: configuration), dumped] {
+            #expect(!text.contains(secret), "\(text)")
+            #expect(text.contains("***"))
+        }
+        #expect("\(configuration)".contains("dimensions: 1536"))
+    }
+
     @Test("429 with RetryInfo: waits at least retryDelay, then succeeds")
     func retryAfter429() async throws {
         try await withFakeGemini { fake, gemini in
