@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport",
+                "ConfigKit", "AppSupport", "EmbeddingsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
