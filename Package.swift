@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CacheKit", targets: ["CacheKit"]),
         .library(name: "CurlKit", targets: ["CurlKit"]),
         .library(name: "EmbeddingsKit", targets: ["EmbeddingsKit"]),
+        .library(name: "VectorStoreKit", targets: ["VectorStoreKit"]),
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
     ],
@@ -185,6 +186,17 @@ let package = Package(
             name: "IngestKitTests",
             dependencies: ["IngestKit"],
             path: "Tests/IngestKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // Documents and chunks with embeddings in PostgreSQL/pgvector over libpq (pool, migrations,
+        // dimension checks, re-embedding), and the in-memory store for the embedded default.
+        .target(
+            name: "VectorStoreKit",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/VectorStoreKit",
             swiftSettings: swiftSettings
         ),
         // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).
