@@ -199,6 +199,12 @@ let package = Package(
             path: "Modules/VectorStoreKit",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "VectorStoreKitTests",
+            dependencies: ["VectorStoreKit", "TestSupport"],
+            path: "Tests/VectorStoreKitTests",
+            swiftSettings: swiftSettings
+        ),
         // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).
         .executableTarget(
             name: "RecallBench",
