@@ -134,6 +134,21 @@ public final class PostgresPool: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Set on the pool's own threads (to the thread's number, from 1). Foundation cannot name a
+    /// thread reliably on Linux (the name is applied only if `start()` has returned by then), so
+    /// this is how a thread is recognised as the pool's.
+    private static let threadMarker: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "out of pthread keys")
+        return key
+    }()
+
+    /// The number of the pool thread running the caller, from 1; nil on any other thread.
+    static var currentThreadNumber: Int? {
+        guard let marker = pthread_getspecific(threadMarker) else { return nil }
+        return Int(bitPattern: marker)
+    }
+
     private func submit(_ job: @escaping Job) {
         enum Admission { case queued(startThread: Int?), refused }
         let admission = state.withLock { state -> Admission in
@@ -152,13 +167,10 @@ public final class PostgresPool: Sendable, CustomStringConvertible {
         case .queued(let number):
             wakeups.signal()
             if let number {
-                let thread = Thread { [self] in
-                    // Named from inside: on Linux, Foundation never passes a name set before
-                    // start() on to the OS thread, where debuggers and `top -H` look for it.
-                    Thread.current.name = "postgres-\(number)"
+                Thread { [self] in
+                    pthread_setspecific(Self.threadMarker, UnsafeRawPointer(bitPattern: number))
                     run()
-                }
-                thread.start()
+                }.start()
             }
         }
     }
