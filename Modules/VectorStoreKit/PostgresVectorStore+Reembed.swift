@@ -54,8 +54,6 @@ extension PostgresVectorStore {
         var embedded = 0
         for _ in 0..<Self.maximumPasses {
             embedded += try await fillStaging(target, batchSize: batchSize, embed: embed)
-            // Built before the swap, outside its lock; rows updated later are indexed as they come.
-            try await pool.execute(target.createIndex(named: Self.stagingIndex, column: Self.stagingColumn, ifNotExists: true))
             if try await swapInStaging() {
                 return ReembedReport(fromDimensions: stored, toDimensions: newDimensions, chunksEmbedded: embedded)
             }
@@ -66,11 +64,17 @@ extension PostgresVectorStore {
                                 + "stop the writers and run it again, it resumes where it stopped")
     }
 
-    /// Makes sure a staging column of the target size exists; nil when the stored dimension is
-    /// already the target (nothing to do), else the stored dimension.
+    /// Makes sure a staging column of the target size exists, with its HNSW index; nil when the
+    /// stored dimension is already the target (nothing to do), else the stored dimension.
+    ///
+    /// The index is created on the still empty column, so every staged vector enters it as it is
+    /// written. Built afterwards, it would find HOT chains whose indexed value changed, and
+    /// PostgreSQL would then hide it from transactions older than itself (`indcheckxmin`): right
+    /// after the swap, searches could fall back to reading every chunk while any long transaction
+    /// ran.
     private func prepareStaging(_ target: VectorSQL) async throws -> Int? {
-        let staging = Self.stagingColumn
-        return try await pool.withConnection { connection -> Int? in
+        let staging = Self.stagingColumn, stagingIndex = Self.stagingIndex
+        return try await pool.withTransaction { connection -> Int? in
             guard let stored = try Migrator.storedDimensions(of: "content_vector", on: connection) else {
                 throw VectorStoreError.schemaMissing
             }
@@ -84,6 +88,7 @@ extension PostgresVectorStore {
             if existing != target.dimensions {
                 try connection.execute("ALTER TABLE chunks ADD COLUMN \(staging) \(target.columnType)")
             }
+            try connection.execute(target.createIndex(named: stagingIndex, column: staging, ifNotExists: true))
             return stored
         }
     }
@@ -125,8 +130,9 @@ extension PostgresVectorStore {
     }
 
     /// Replaces `content_vector` and its index by the staged ones in one transaction. It locks the
-    /// table, but only for a count and catalogue changes (no rewrite, no index build); false, and
-    /// nothing changed, when some chunk still lacks a staged vector.
+    /// table, but only for a count and catalogue changes (no rewrite, no index build: the staged
+    /// index is complete already); false, and nothing changed, when some chunk still lacks a staged
+    /// vector.
     private func swapInStaging() async throws -> Bool {
         let staging = Self.stagingColumn, stagingIndex = Self.stagingIndex
         return try await pool.withTransaction { connection -> Bool in
