@@ -26,12 +26,13 @@ struct FilteredSearchTests {
                 let plan = try await pool.withConnection { [searchSQL = store.searchSQL] connection in
                     // Leave the HNSW index as the only way to serve the query, and let it look at
                     // just 10 candidates: without an iterative scan, a filter passing a tenth of
-                    // the rows would get about one of them.
+                    // the rows would get about one of them. The settings stay for the searches
+                    // below, which run on this same (only) connection.
                     try connection.execute("DROP INDEX chunks_tenant_idx")
-                    try connection.execute("SET enable_seqscan = off")
+                    try connection.execute("ANALYZE chunks")
+                    for setting in indexOnlySettings { try connection.execute(setting) }
                     try connection.execute("SET hnsw.ef_search = 10")
-                    var parameters = searchParameters(query, k: 20)
-                    parameters[1] = "rare"
+                    let parameters = searchParameters(query, k: 20, tenant: "rare")
                     return try connection.execute("EXPLAIN " + searchSQL, parameters).rows.compactMap { $0.first ?? nil }
                 }
                 #expect(plan.contains { $0.contains("Index Scan using \(VectorSQL.indexName) on chunks") })

@@ -59,15 +59,8 @@ struct MigrationTests {
                 _ = try await store.upsertDocument(
                     NewDocument(source: "s", title: "t", contentHash: "doc-\(number)"), chunks: chunks)
             }
-            let statement = "EXPLAIN " + store.searchSQL
-            let parameters = searchParameters(TestVectors.embed("3-2", dimensions: dimensions), k: 5)
-            let plan = try await pool.withConnection { connection in
-                // On a table this small a sequential scan is cheaper; forbidding it in this session
-                // makes the planner show whether the index can serve the query at all.
-                try connection.execute("SET enable_seqscan = off")
-                defer { _ = try? connection.execute("RESET enable_seqscan") }
-                return try connection.execute(statement, parameters).rows.compactMap { $0.first ?? nil }
-            }
+            let plan = try await explainSearch(
+                store, pool: pool, parameters: searchParameters(TestVectors.embed("3-2", dimensions: dimensions), k: 5))
             #expect(plan.contains { $0.contains("Index Scan using \(VectorSQL.indexName) on chunks") },
                     "plan: \(plan.map { $0.prefix(160) })")
 

@@ -42,14 +42,10 @@ struct ReembedTests {
             #expect(abs((hits.first?.score ?? 0) - 1) < 1e-4)
 
             // The rebuilt index serves the new size; nothing of the old column is left.
-            let plan = try await pool.withConnection { [searchSQL = store.searchSQL] connection in
-                try connection.execute("SET enable_seqscan = off")
-                defer { _ = try? connection.execute("RESET enable_seqscan") }
-                return try connection.execute("EXPLAIN " + searchSQL,
-                                              searchParameters(TestVectors.embed("x", dimensions: 1536), k: 3))
-                    .rows.compactMap { $0.first ?? nil }
-            }
-            #expect(plan.contains { $0.contains("Index Scan using \(VectorSQL.indexName)") })
+            let plan = try await explainSearch(
+                store, pool: pool, parameters: searchParameters(TestVectors.embed("x", dimensions: 1536), k: 3))
+            #expect(plan.contains { $0.contains("Index Scan using \(VectorSQL.indexName) on chunks") },
+                    "plan: \(plan.map { $0.prefix(160) })")
             let columns = try await pool.execute("""
                 SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute
                 WHERE attrelid = 'chunks'::regclass AND attnum > 0 AND NOT attisdropped AND attname LIKE 'content_vector%'

@@ -93,6 +93,30 @@ enum TestVectors {
 }
 
 /// The parameters `PostgresVectorStore.searchSQL` takes, for EXPLAIN.
-func searchParameters(_ vector: [Float], k: Int) -> [String?] {
-    [PostgresLiteral.vector(vector), nil, nil, nil, String(k)]
+func searchParameters(_ vector: [Float], k: Int, tenant: String? = nil) -> [String?] {
+    [PostgresLiteral.vector(vector), tenant, nil, nil, String(k)]
+}
+
+/// Planner switches that leave the HNSW index as the only plan without a disabled step.
+///
+/// On a test-sized table, reading every chunk through another index and sorting is as cheap as an
+/// HNSW scan (pgvector prices that at its full cost up front), and the planner's pick flips once
+/// the table has statistics. Forbidding sequential scans and sorts in the one session makes the
+/// EXPLAIN show whether the index can serve the query at all. (The final sort of the k rows is
+/// needed by every plan, so it does not tip the balance.)
+let indexOnlySettings = ["enable_seqscan", "enable_sort"].map { "SET \($0) = off" }
+
+/// The EXPLAIN lines of the store's search for `parameters`, under ``indexOnlySettings``, after an
+/// ANALYZE so autovacuum cannot change the outcome halfway through a run.
+func explainSearch(_ store: PostgresVectorStore, pool: PostgresPool, parameters: [String?]) async throws -> [String] {
+    let statement = "EXPLAIN " + store.searchSQL
+    return try await pool.withConnection { connection in
+        try connection.execute("ANALYZE chunks")
+        for setting in indexOnlySettings { try connection.execute(setting) }
+        defer {
+            _ = try? connection.execute("RESET enable_seqscan")
+            _ = try? connection.execute("RESET enable_sort")
+        }
+        return try connection.execute(statement, parameters).rows.compactMap { $0.first ?? nil }
+    }
 }
