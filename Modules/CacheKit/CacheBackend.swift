@@ -8,12 +8,16 @@ public enum CacheBackendKind: String, Sendable, Hashable, Codable, CaseIterable 
     case redis
     /// The in-process TTL+LRU cache, private to one process.
     case memory
+    /// No cache: `CACHE_ENABLED=false`. Nothing is stored and nothing is counted.
+    case disabled
 
-    /// The matching label value for MetricsKit's recorders.
-    var metricsLabel: CacheBackendLabel {
+    /// The matching label value for MetricsKit's recorders; `nil` for ``disabled``, which has
+    /// no series (the `backend` label is `redis` or `memory` by contract).
+    var metricsLabel: CacheBackendLabel? {
         switch self {
         case .redis: .redis
         case .memory: .memory
+        case .disabled: nil
         }
     }
 }
