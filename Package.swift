@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport",
+                "ConfigKit", "AppSupport", "CacheKit", "RedisKit", "MetricsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,11 +145,12 @@ let package = Package(
             path: "Modules/MetricsKit",
             swiftSettings: swiftSettings
         ),
-        // The response cache: backend protocol, in-process TTL+LRU cache, chat keys, single-flight.
+        // The response cache: Redis and in-process backends, fallback, chat keys, single-flight.
         .target(
             name: "CacheKit",
             dependencies: [
-                "MetricsKit",
+                "MetricsKit", "RedisKit", "ConfigKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Modules/CacheKit",
@@ -163,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CacheKitTests",
-            dependencies: ["CacheKit", "MetricsKit"],
+            dependencies: ["CacheKit", "MetricsKit", "RedisKit", "ConfigKit", "TestSupport"],
             path: "Tests/CacheKitTests",
             swiftSettings: swiftSettings
         ),
