@@ -133,11 +133,16 @@ struct CacheBackendConformanceTests {
     func ttlExpiry(factory: BackendFactory) async throws {
         let fixture = try await factory.make()
         let cache = fixture.backend
-        // Long enough that a busy machine running the Redis fixtures in real time gets from the
-        // set to the first read well within it.
-        try await cache.set("short", value: Self.bytes("s"), ttl: .milliseconds(1000))
+        let ttl = Duration.milliseconds(1000)
+        let written = ContinuousClock.now
+        try await cache.set("short", value: Self.bytes("s"), ttl: ttl)
         try await cache.set("long", value: Self.bytes("l"), ttl: .seconds(60))
-        #expect(try await cache.get("short") == Self.bytes("s"))
+        let early = try await cache.get("short")
+        // Redis fixtures run in real time: on a machine stalled for longer than the TTL the entry
+        // may rightly be gone already, and that says nothing about the backend.
+        if ContinuousClock.now - written < ttl {
+            #expect(early == Self.bytes("s"))
+        }
 
         try await fixture.advanceTime(.milliseconds(1300))
         #expect(try await cache.get("short") == nil)
@@ -152,9 +157,14 @@ struct CacheBackendConformanceTests {
         let cache = fixture.backend
         try await cache.set("k", value: Self.bytes("1"), ttl: .milliseconds(1000))
         try await fixture.advanceTime(.milliseconds(700))
+        let renewed = ContinuousClock.now
         try await cache.set("k", value: Self.bytes("2"), ttl: .milliseconds(1000))
         try await fixture.advanceTime(.milliseconds(700))
-        #expect(try await cache.get("k") == Self.bytes("2"))
+        let value = try await cache.get("k")
+        // As above: only a machine that kept up in real time can tell.
+        if ContinuousClock.now - renewed < .milliseconds(1000) {
+            #expect(value == Self.bytes("2"))
+        }
     }
 
     @Test("a TTL that is not positive is refused", arguments: BackendFactory.all)

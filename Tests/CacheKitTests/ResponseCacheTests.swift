@@ -181,7 +181,7 @@ struct ResponseCacheTests {
         let waited = ContinuousClock.now - started
         #expect(answer.text == "computed after the wait" && !hit)
         #expect(waited >= .milliseconds(300), "should have waited for the holder")
-        #expect(waited < .seconds(3), "must not wait much longer than the lock TTL")
+        #expect(waited < .seconds(5), "must not wait much longer than the lock TTL")
         #expect(try await cache.backend.get("orphan") != nil)
         _ = try await cache.backend.clear()
         await cache.shutdown()
@@ -203,7 +203,7 @@ struct ResponseCacheTests {
         let started = ContinuousClock.now
         let (fresh, hit) = try await cache.cached(key: "k") { Answer(text: "fresh") }
         #expect(fresh.text == "fresh" && !hit)
-        #expect(ContinuousClock.now - started < .seconds(1), "no lock was left behind")
+        #expect(ContinuousClock.now - started < .seconds(4), "no lock was left behind (it would cost the 5 s lock TTL)")
         _ = try await cache.backend.clear()
         await cache.shutdown()
     }
