@@ -30,9 +30,11 @@ public enum CacheBackendKind: String, Sendable, Hashable, Codable, CaseIterable 
 /// eviction, and an eviction policy that must pick among keys without TTLs can evict job-queue
 /// keys instead.
 ///
-/// Implementations throw when the store cannot answer (Redis down, a timeout). Callers on the
-/// request path use ``cached(backend:key:ttl:metrics:coalescing:isCacheable:compute:)``, which
-/// turns those errors into a counted miss instead of a failed request.
+/// Implementations throw when the store cannot answer (Redis down, a timeout). Programs use the
+/// backend of a ``ResponseCache`` (from ``CacheFactory``), which serves from this process's
+/// memory instead, and on the request path ``ResponseCache/cached(key:ttl:isCacheable:compute:)``
+/// or ``cached(backend:key:ttl:metrics:coalescing:isCacheable:compute:)``, which turn failures
+/// into a counted miss instead of a failed request.
 public protocol CacheBackend: Sendable {
     /// Which kind of store this is.
     var kind: CacheBackendKind { get }

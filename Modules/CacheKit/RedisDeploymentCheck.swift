@@ -18,7 +18,12 @@ public enum RedisDeploymentCheck {
     public struct Finding: Sendable, Equatable, Codable {
         /// How a check came out, from good to bad.
         public enum Status: String, Sendable, Codable, Comparable {
-            case ok, warning, failure
+            /// As the checklist recommends.
+            case ok
+            /// Works, but not as production should run.
+            case warning
+            /// The cache cannot work with this Redis as it is.
+            case failure
 
             private var rank: Int {
                 switch self {
@@ -33,12 +38,14 @@ public enum RedisDeploymentCheck {
 
         /// The check: `ping`, `maxmemory`, `maxmemory-policy`, `persistence`, `memory`, `hit-rate`.
         public var check: String
+        /// How the check came out.
         public var status: Status
         /// What was found, in words.
         public var detail: String
         /// What to do about it; `nil` when the check is ok.
         public var fix: String?
 
+        /// A finding from its parts.
         public init(check: String, status: Status, detail: String, fix: String? = nil) {
             self.check = check
             self.status = status
