@@ -50,6 +50,8 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     ///   - client: the connection pool; the cache does not shut it down.
     ///   - prefix: the namespace, e.g. `CACHE_KEY_PREFIX`; a trailing `:` is not needed.
     ///   - metrics: where server-side evictions are counted, as `cache_evictions_total{backend="redis"}`.
+    ///     Redis cannot say which client's keys it evicted, so every process reports the server's
+    ///     count: aggregate the series across processes with `max`, not `sum`.
     public init(client: RedisClient, prefix: String, metrics: RecallMetrics? = nil) {
         self.client = client
         self.prefix = prefix

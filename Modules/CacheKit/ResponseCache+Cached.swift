@@ -66,6 +66,10 @@ extension ResponseCache {
 
     /// The leader's part of a miss: the cross-process lock when Redis is in use, then compute and
     /// store, or wait for the process that holds the lock.
+    ///
+    /// Failures of the lock's commands are counted under the operation they are made of (the
+    /// `operation` label is a closed set): taking it is a `set`, looking for the value a `get`,
+    /// releasing it a `delete`.
     private func fill(key: String, ttl: Duration, produce: () async throws -> (Data, Bool)) async throws -> Data {
         guard let resilient, resilient.isHealthy else {
             return try await store(key: key, ttl: ttl, produce: produce)
