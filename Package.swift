@@ -22,6 +22,10 @@ let package = Package(
         .library(name: "IngestKit", targets: ["IngestKit"]),
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
+        .library(name: "CurlKit", targets: ["CurlKit"]),
+        .library(name: "EmbeddingsKit", targets: ["EmbeddingsKit"]),
+        // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
+        .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
@@ -94,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "CacheKit", "RedisKit", "MetricsKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -191,6 +196,67 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",
+            swiftSettings: swiftSettings
+        ),
+        // The one HTTP client for everything leaving the process: libcurl on worker threads,
+        // limits, and the SSRF guard for user-supplied URLs.
+        .target(
+            name: "CurlKit",
+            dependencies: ["CCurl"],
+            path: "Modules/CurlKit",
+            swiftSettings: swiftSettings
+        ),
+        // Embedding providers: Gemini (gemini-embedding-001 over CurlKit), the offline local
+        // hashing fallback, the embedding cache, and the factory from Settings.
+        .target(
+            name: "EmbeddingsKit",
+            dependencies: [
+                "CurlKit", "ConfigKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/EmbeddingsKit",
+            swiftSettings: swiftSettings
+        ),
+        // A fake of the Gemini embeddings API, written from its documented contract, for tests
+        // and benchmarks; binds 127.0.0.1 only.
+        .target(
+            name: "FakeGemini",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/FakeGemini",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FakeGeminiMain",
+            dependencies: ["FakeGemini"],
+            path: "Tests/FakeGeminiMain",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CurlKitTests",
+            dependencies: [
+                "CurlKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CurlKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmbeddingsKitTests",
+            dependencies: [
+                "EmbeddingsKit", "CurlKit", "ConfigKit", "FakeGemini",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EmbeddingsKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.

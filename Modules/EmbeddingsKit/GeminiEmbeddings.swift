@@ -1,0 +1,249 @@
+import CurlKit
+import Foundation
+import Logging
+
+/// Embeddings from Google's Gemini API (`gemini-embedding-001`), over ``CurlKit``.
+///
+/// ```swift
+/// let gemini = try GeminiEmbeddings(configuration: .init(apiKey: key, dimensions: 1536))
+/// let vectors = try await gemini.embed(chunks, task: .retrievalDocument, titles: titles)
+/// ```
+///
+/// - One text goes to `embedContent`; more go to `batchEmbedContents` in requests of at most
+///   100, sent concurrently (up to ``GeminiConfiguration/maximumConcurrentRequests``), with the
+///   vectors put back in input order.
+/// - The API key travels only in the `x-goog-api-key` header: never in a URL, a log line or an
+///   error message.
+/// - Every vector must come back with exactly ``dimensions`` values, or the call fails; each is
+///   L2-normalised, because Gemini only normalises full 3072-dimension output (Matryoshka
+///   truncations come back shorter than unit length).
+/// - 408, 429, 500, 502, 503, 504 and transport failures are retried per ``RetryPolicy``,
+///   honouring the server's `RetryInfo.retryDelay`; other errors fail at once and say what to fix.
+public final class GeminiEmbeddings: EmbeddingProvider {
+    /// The model ID, without `models/` (such as `gemini-embedding-001`).
+    public let model: String
+    /// `outputDimensionality`, and the length of every vector returned.
+    public let dimensions: Int
+    /// The configuration, API key included; do not print it.
+    public let configuration: GeminiConfiguration
+
+    private let http: HTTPClient
+    private let concurrency: ConcurrencyLimit
+    private let pacer: RequestPacer?
+    private let logger: Logger
+
+    /// A provider.
+    ///
+    /// - Parameters:
+    ///   - configuration: key, model, dimensions, endpoint and limits.
+    ///   - httpClient: a client to share; by default the provider makes its own, with as many
+    ///     connections as it may have requests in flight.
+    ///   - logger: where retries are reported (at `warning`).
+    /// - Throws: ``EmbeddingError/Kind/configuration`` for unsupported dimensions, an empty key, a
+    ///   malformed model name or base URL, or a batch size over 100.
+    public init(
+        configuration: GeminiConfiguration,
+        httpClient: HTTPClient? = nil,
+        logger: Logger = Logger(label: "recall.embeddings.gemini")
+    ) throws(EmbeddingError) {
+        try configuration.validate()
+        self.configuration = configuration
+        model = configuration.modelID
+        dimensions = configuration.dimensions
+        http = httpClient ?? HTTPClient(configuration: HTTPClientConfiguration(
+            concurrency: configuration.maximumConcurrentRequests,
+            timeout: configuration.requestTimeout
+        ))
+        concurrency = ConcurrencyLimit(limit: configuration.maximumConcurrentRequests)
+        pacer = RequestPacer(requestsPerMinute: configuration.requestsPerMinute)
+        self.logger = logger
+    }
+
+    public func embed(_ texts: [String], task: EmbeddingTask, titles: [String?]?) async throws -> [[Float]] {
+        try validateTitles(titles, count: texts.count)
+        if texts.isEmpty { return [] }
+        let requests = texts.indices.map { index in
+            GeminiWire.EmbedRequest(
+                model: "models/\(model)",
+                content: .init(parts: [.init(text: texts[index])]),
+                taskType: task.rawValue,
+                title: task.acceptsTitle ? titles?[index] : nil,
+                outputDimensionality: dimensions
+            )
+        }
+        if requests.count == 1 {
+            return [try await embedOne(requests[0])]
+        }
+        let size = configuration.batchSize
+        let batches = stride(from: 0, to: requests.count, by: size).map { start in
+            (start, Array(requests[start..<min(start + size, requests.count)]))
+        }
+        if batches.count == 1 { return try await embedBatch(batches[0].1, firstIndex: 0, total: texts.count) }
+        var vectors = [[Float]](repeating: [], count: texts.count)
+        try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
+            for (start, batch) in batches {
+                group.addTask { (start, try await self.embedBatch(batch, firstIndex: start, total: texts.count)) }
+            }
+            for try await (start, batchVectors) in group {
+                vectors.replaceSubrange(start..<start + batchVectors.count, with: batchVectors)
+            }
+        }
+        return vectors
+    }
+
+    private func embedOne(_ request: GeminiWire.EmbedRequest) async throws -> [Float] {
+        let body = try await call("embedContent", body: try JSONEncoder().encode(request))
+        let decoded: GeminiWire.EmbedResponse
+        do {
+            decoded = try JSONDecoder().decode(GeminiWire.EmbedResponse.self, from: body)
+        } catch {
+            throw EmbeddingError(.invalidResponse, "Gemini's embedContent answer is not the documented JSON ({\"embedding\":{\"values\":[…]}})", httpStatus: 200)
+        }
+        return try checked(decoded.embedding.values, index: 0, total: 1)
+    }
+
+    private func embedBatch(_ requests: [GeminiWire.EmbedRequest], firstIndex: Int, total: Int) async throws -> [[Float]] {
+        let body = try await call("batchEmbedContents", body: try JSONEncoder().encode(GeminiWire.BatchRequest(requests: requests)))
+        let decoded: GeminiWire.BatchResponse
+        do {
+            decoded = try JSONDecoder().decode(GeminiWire.BatchResponse.self, from: body)
+        } catch {
+            throw EmbeddingError(.invalidResponse, "Gemini's batchEmbedContents answer is not the documented JSON ({\"embeddings\":[{\"values\":[…]}]})", httpStatus: 200)
+        }
+        guard decoded.embeddings.count == requests.count else {
+            throw EmbeddingError(
+                .invalidResponse,
+                "Gemini returned \(decoded.embeddings.count) embeddings for a batch of \(requests.count) texts; refusing to guess which is which",
+                httpStatus: 200
+            )
+        }
+        return try decoded.embeddings.enumerated().map { offset, embedding in
+            try checked(embedding.values, index: firstIndex + offset, total: total)
+        }
+    }
+
+    /// The dimension check and the normalisation every returned vector goes through.
+    private func checked(_ values: [Float], index: Int, total: Int) throws(EmbeddingError) -> [Float] {
+        guard values.count == dimensions else {
+            throw EmbeddingError(
+                .invalidResponse,
+                "Gemini returned a \(values.count)-dimensional vector for text \(index + 1) of \(total), but \(dimensions) were requested (outputDimensionality); it cannot be stored in a vector(\(dimensions)) column",
+                httpStatus: 200
+            )
+        }
+        guard let unit = VectorMath.normalised(values) else {
+            throw EmbeddingError(.invalidResponse, "Gemini returned a zero or non-finite vector for text \(index + 1) of \(total)", httpStatus: 200)
+        }
+        return unit
+    }
+
+    /// POSTs `body` to `method`, with pacing, the concurrency cap and retries; returns the body of
+    /// the 200 response.
+    private func call(_ method: String, body: Data) async throws -> Data {
+        let request = HTTPRequest(
+            method: .post,
+            url: configuration.endpoint(method),
+            headers: [HTTPHeader("x-goog-api-key", configuration.apiKey), HTTPHeader("Content-Type", "application/json")],
+            body: body,
+            timeout: configuration.requestTimeout
+        )
+        let policy = configuration.retry
+        var attempt = 1
+        while true {
+            if let pacer { try await pacer.waitForTurn() }
+            try await concurrency.acquire()
+            let outcome: Result<HTTPResponse, HTTPClientError>
+            do {
+                outcome = .success(try await http.send(request))
+            } catch let error as HTTPClientError {
+                outcome = .failure(error)
+            } catch {
+                concurrency.release()
+                throw error
+            }
+            concurrency.release()
+
+            let failure: EmbeddingError
+            var serverDelay: Duration?
+            switch outcome {
+            case .success(let response) where response.status == 200:
+                return response.body
+            case .success(let response):
+                let status = decodeStatus(response.body)
+                failure = error(for: response.status, status: status, method: method)
+                guard Self.retryableStatuses.contains(response.status) else { throw failure }
+                if status?.isDailyQuota == true {
+                    throw EmbeddingError(
+                        .rateLimited,
+                        "\(failure.message); this is a daily quota, so retrying now cannot succeed: wait for the reset or raise the quota",
+                        httpStatus: response.status
+                    )
+                }
+                serverDelay = status?.retryDelay
+                if let serverDelay, serverDelay > policy.maximumServerDelay {
+                    throw EmbeddingError(
+                        failure.kind,
+                        "\(failure.message); Gemini asked to retry after \(Self.format(serverDelay)), longer than the \(Self.format(policy.maximumServerDelay)) this client waits",
+                        httpStatus: response.status
+                    )
+                }
+            case .failure(let transport):
+                failure = EmbeddingError(.transport, "could not reach the Gemini API: \(transport.message)")
+                guard transport.isTransient else { throw failure }
+            }
+
+            guard attempt < policy.maximumAttempts else {
+                let tries = policy.maximumAttempts == 1 ? "" : " (after \(policy.maximumAttempts) attempts)"
+                throw EmbeddingError(failure.kind, failure.message + tries, httpStatus: failure.httpStatus)
+            }
+            let delay = policy.delay(afterAttempt: attempt, serverDelay: serverDelay)
+            logger.warning("Gemini request failed; retrying", metadata: [
+                "gemini.method": "\(method)",
+                "attempt": "\(attempt)",
+                "retry_in": "\(Self.format(delay))",
+                "error": "\(failure.message)",
+            ])
+            try await Task.sleep(for: delay)
+            attempt += 1
+        }
+    }
+
+    static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
+
+    /// `850 ms`, `12.5 s`: durations as an operator reads them.
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        if milliseconds < 1000 { return "\(Int(milliseconds.rounded())) ms" }
+        return "\((milliseconds / 100).rounded() / 10) s"
+    }
+
+    private func decodeStatus(_ body: Data) -> GeminiWire.Status? {
+        try? JSONDecoder().decode(GeminiWire.ErrorEnvelope.self, from: body).error
+    }
+
+    /// The error for a non-200 answer, saying what to fix.
+    private func error(for code: Int, status: GeminiWire.Status?, method: String) -> EmbeddingError {
+        let label = [String(code), status?.status].compactMap { $0 }.joined(separator: " ")
+        let said = status?.message.map { ": " + sanitise($0) } ?? ""
+        let what = "Gemini \(method) answered \(label)\(said)"
+        switch code {
+        case 400 where status?.isInvalidKey == true, 401, 403:
+            return EmbeddingError(.authentication, "\(what); check GEMINI_API_KEY (set, valid, and allowed to use the Generative Language API)", httpStatus: code)
+        case 404:
+            return EmbeddingError(.modelNotFound, "\(what); check EMBEDDING_MODEL ('\(model)'): gemini-embedding-001 is the current embedding model", httpStatus: code)
+        case 429:
+            return EmbeddingError(.rateLimited, "\(what); lower the request rate (requestsPerMinute, maximumConcurrentRequests) or raise the quota", httpStatus: code)
+        case 408, 500, 502, 503, 504:
+            return EmbeddingError(.unavailable, "\(what); the service is failing or overloaded, try again later", httpStatus: code)
+        default:
+            return EmbeddingError(.badRequest, "\(what); the request was not retried: check the input texts (each under 2,048 tokens) and EMBEDDING_DIM", httpStatus: code)
+        }
+    }
+
+    /// Google's message, shortened, and with the key masked should it ever be echoed.
+    private func sanitise(_ message: String) -> String {
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !configuration.apiKey.isEmpty { text = text.replacingOccurrences(of: configuration.apiKey, with: "***") }
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+}
