@@ -12,11 +12,11 @@ struct CacheCommand: AsyncParsableCommand {
         commandName: "cache",
         abstract: "Inspect and operate the shared response cache.",
         discussion: """
-            KEY arguments are logical keys: `recall cache get chat:…` reads <CACHE_KEY_PREFIX>:chat:… in
-            Redis. Commands that read or change entries need the shared cache (Redis); with
+            KEY arguments are logical keys: `recall cache get chat:…` reads <CACHE_KEY_PREFIX>:chat:… in \
+            Redis. Commands that read or change entries need the shared cache (Redis); with \
             CACHE_BACKEND=memory each process has its own cache, which no other process can reach.
 
-            Exit status: 0 done; 1 key absent (get, exists) or checklist failed (verify);
+            Exit status: 0 done; 1 key absent (get, exists) or checklist failed (verify); \
             69 Redis not configured, not answering or caching disabled; 78 configuration invalid.
 
             Example:

@@ -12,8 +12,8 @@ struct CacheFlightCommand: AsyncParsableCommand {
         commandName: "flight",
         abstract: "Diagnostic: one cached() call whose computation takes --compute-ms and returns --value.",
         discussion: """
-            Prints JSON: whether this process computed the value, whether it was a cache hit, and
-            the value it got. --start-at-ms (milliseconds since 1970) lets several processes
+            Prints JSON: whether this process computed the value, whether it was a cache hit, and \
+            the value it got. --start-at-ms (milliseconds since 1970) lets several processes \
             start their lookup at the same moment.
 
             Example:

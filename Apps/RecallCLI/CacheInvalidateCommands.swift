@@ -8,9 +8,9 @@ struct CacheInvalidateCommand: AsyncParsableCommand {
         commandName: "invalidate",
         abstract: "Remove the entries of a model, session or tenant, or matching a pattern.",
         discussion: """
-            --tenant, --model and --session select chat answers by those parts of their key and
-            may be combined; --pattern is a Redis glob over logical keys (* ? [abc] \\x) and
-            stands alone. Uses SCAN and UNLINK, never KEYS: safe on a busy Redis. Near caches in
+            --tenant, --model and --session select chat answers by those parts of their key and \
+            may be combined; --pattern is a Redis glob over logical keys (* ? [abc] \\x) and \
+            stands alone. Uses SCAN and UNLINK, never KEYS: safe on a busy Redis. Near caches in \
             every process drop the same entries. Prints how many keys were removed.
 
             Examples:
@@ -62,8 +62,8 @@ struct CacheClearCommand: AsyncParsableCommand {
         commandName: "clear",
         abstract: "Remove every cache entry under CACHE_KEY_PREFIX (needs --yes).",
         discussion: """
-            Removes <CACHE_KEY_PREFIX>:* with SCAN and UNLINK (never FLUSHDB: other data in the
-            same Redis stays), for every process sharing the cache. The corpus generation and
+            Removes <CACHE_KEY_PREFIX>:* with SCAN and UNLINK (never FLUSHDB: other data in the \
+            same Redis stays), for every process sharing the cache. The corpus generation and \
             compute locks are kept. Refuses to run without --yes.
 
             Example:

@@ -7,12 +7,12 @@ struct CacheKeyCommand: ParsableCommand {
         commandName: "key",
         abstract: "Print the cache key (32 hex characters) of a question.",
         discussion: """
-            The key is sha256("<normalised question>|session:<id>|model:<m>") cut to 32 hex
-            characters, with the session and model parts left out when empty: the same key the
+            The key is sha256("<normalised question>|session:<id>|model:<m>") cut to 32 hex \
+            characters, with the session and model parts left out when empty: the same key the \
             Python service computed. Normalised means trimmed, white space folded, lower-cased, NFC.
 
             Example:
-              recall cache key --question "How do I request time off?" --model gemini-2.5-flash
+              recall cache key --question "How do I request time off?" --model m1
             """
     )
 

@@ -8,9 +8,9 @@ struct CacheStatsCommand: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Show the active cache backend and its statistics.",
         discussion: """
-            Chooses the backend as every Recall program does (CACHE_BACKEND). With Redis the
-            figures are the server's (memory, clients, keyspace hits and misses, evictions); with
-            the in-process backend they are this command's own, nearly empty cache. --json prints
+            Chooses the backend as every Recall program does (CACHE_BACKEND). With Redis the \
+            figures are the server's (memory, clients, keyspace hits and misses, evictions); with \
+            the in-process backend they are this command's own, nearly empty cache. --json prints \
             the same fields as GET /api/v1/cache/stats.
 
             Example:

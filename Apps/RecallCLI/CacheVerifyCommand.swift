@@ -10,9 +10,9 @@ struct CacheVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check the configured Redis against the production checklist.",
         discussion: """
-            Checks that Redis answers PING, has a memory limit (maxmemory), evicts with
-            allkeys-lru or a volatile-* policy, persists (appendonly or save), how full it is, and
-            its keyspace hit rate. Each check prints ok, warning or failure, with the fix for
+            Checks that Redis answers PING, has a memory limit (maxmemory), evicts with \
+            allkeys-lru or a volatile-* policy, persists (appendonly or save), how full it is, and \
+            its keyspace hit rate. Each check prints ok, warning or failure, with the fix for \
             anything not ok. Exits 1 if any check failed, 0 otherwise (warnings included).
 
             Example:

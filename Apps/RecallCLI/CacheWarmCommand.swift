@@ -8,16 +8,16 @@ struct CacheWarmCommand: AsyncParsableCommand {
         commandName: "warm",
         abstract: "Pre-fill the cache with answers you already have (a JSON file of question/answer pairs).",
         discussion: """
-            FILE is a JSON array of {"question": "...", "answer": <any JSON>}. Each answer is stored
-            under the chat key of its question (tenant, current corpus generation, model, session),
-            unless that key is already cached, with the answer's JSON as the cached value: give
+            FILE is a JSON array of {"question": "...", "answer": <any JSON>}. Each answer is stored \
+            under the chat key of its question (tenant, current corpus generation, model, session), \
+            unless that key is already cached, with the answer's JSON as the cached value: give \
             answers in the shape the chat engine caches. Questions already cached are skipped.
 
-            Computing answers for a plain list of questions needs the chat engine, which this build
+            Computing answers for a plain list of questions needs the chat engine, which this build \
             does not include yet: warming stores only answers it is given, never invented ones.
 
             Example:
-              recall cache warm --file faq-answers.json --tenant acme --model gemini-2.5-flash
+              recall cache warm --file faq.json --tenant acme --model gemini-2.5-flash
             """
     )
 
