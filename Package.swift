@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "EmbeddingsKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -151,11 +151,12 @@ let package = Package(
             path: "Modules/MetricsKit",
             swiftSettings: swiftSettings
         ),
-        // The response cache: backend protocol, in-process TTL+LRU cache, chat keys, single-flight.
+        // The response cache: Redis and in-process backends, fallback, chat keys, single-flight.
         .target(
             name: "CacheKit",
             dependencies: [
-                "MetricsKit",
+                "MetricsKit", "RedisKit", "ConfigKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Modules/CacheKit",
@@ -169,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CacheKitTests",
-            dependencies: ["CacheKit", "MetricsKit"],
+            dependencies: ["CacheKit", "MetricsKit", "RedisKit", "ConfigKit", "TestSupport"],
             path: "Tests/CacheKitTests",
             swiftSettings: swiftSettings
         ),

@@ -8,12 +8,16 @@ public enum CacheBackendKind: String, Sendable, Hashable, Codable, CaseIterable 
     case redis
     /// The in-process TTL+LRU cache, private to one process.
     case memory
+    /// No cache: `CACHE_ENABLED=false`. Nothing is stored and nothing is counted.
+    case disabled
 
-    /// The matching label value for MetricsKit's recorders.
-    var metricsLabel: CacheBackendLabel {
+    /// The matching label value for MetricsKit's recorders; `nil` for ``disabled``, which has
+    /// no series (the `backend` label is `redis` or `memory` by contract).
+    var metricsLabel: CacheBackendLabel? {
         switch self {
         case .redis: .redis
         case .memory: .memory
+        case .disabled: nil
         }
     }
 }
@@ -26,9 +30,11 @@ public enum CacheBackendKind: String, Sendable, Hashable, Codable, CaseIterable 
 /// eviction, and an eviction policy that must pick among keys without TTLs can evict job-queue
 /// keys instead.
 ///
-/// Implementations throw when the store cannot answer (Redis down, a timeout). Callers on the
-/// request path use ``cached(backend:key:ttl:metrics:coalescing:isCacheable:compute:)``, which
-/// turns those errors into a counted miss instead of a failed request.
+/// Implementations throw when the store cannot answer (Redis down, a timeout). Programs use the
+/// backend of a ``ResponseCache`` (from ``CacheFactory``), which serves from this process's
+/// memory instead, and on the request path ``ResponseCache/cached(key:ttl:isCacheable:compute:)``
+/// or ``cached(backend:key:ttl:metrics:coalescing:isCacheable:compute:)``, which turn failures
+/// into a counted miss instead of a failed request.
 public protocol CacheBackend: Sendable {
     /// Which kind of store this is.
     var kind: CacheBackendKind { get }

@@ -16,8 +16,14 @@ import Foundation
 /// ```json
 /// {"backend": "redis", "timestamp": 1640995200.0, "redis_used_memory": 2048576,
 ///  "redis_connected_clients": 10, "redis_keyspace_hits": 15000,
-///  "redis_keyspace_misses": 3000, "hit_rate": 0.833}
+///  "redis_keyspace_misses": 3000, "hit_rate": 0.833, "redis_maxmemory": 419430400,
+///  "redis_maxmemory_policy": "allkeys-lru", "redis_evicted_keys": 0,
+///  "hits": 120, "misses": 30, "process_hit_rate": 0.8}
 /// ```
+///
+/// For Redis, `hit_rate` is the seed's figure: the whole server's keyspace hit rate, which every
+/// process and every key kind contributes to. This process's own lookups are `hits`, `misses`
+/// and `process_hit_rate`. For the in-process cache both are the same thing.
 public struct CacheStats: Sendable, Equatable, Codable {
     /// The backend the figures come from.
     public var backend: CacheBackendKind
@@ -39,17 +45,30 @@ public struct CacheStats: Sendable, Equatable, Codable {
     public var redisKeyspaceHits: Int?
     /// Redis `keyspace_misses`.
     public var redisKeyspaceMisses: Int?
+    /// Redis `maxmemory`, in bytes; `0` means no limit.
+    public var redisMaxmemory: Int?
+    /// Redis `maxmemory_policy`, such as `allkeys-lru`.
+    public var redisMaxmemoryPolicy: String?
+    /// Redis `evicted_keys` (server-wide, since the server started or its stats were reset).
+    public var redisEvictedKeys: Int?
 
     /// Lookups that found a value.
     public var hits: Int?
     /// Lookups that found nothing.
     public var misses: Int?
-    /// `hits / (hits + misses)`, `0` when there were no lookups.
+    /// For the in-process cache `hits / (hits + misses)`; for Redis the server's keyspace hit
+    /// rate (see above). `0` when there were no lookups.
     public var hitRate: Double?
+    /// `hits / (hits + misses)` of this process's own lookups, `0` when there were none.
+    public var processHitRate: Double?
     /// Entries dropped to respect the size limit.
     public var evictions: Int?
     /// Entries removed because their TTL had passed.
     public var expirations: Int?
+    /// Entries in this process's near cache in front of Redis (`CACHE_L1_ENABLED`).
+    public var nearCacheSize: Int?
+    /// Lookups this process's near cache answered without asking Redis (included in `hits`).
+    public var nearCacheHits: Int?
 
     /// Creates a snapshot; every figure not given is left out of the JSON.
     public init(
@@ -62,11 +81,17 @@ public struct CacheStats: Sendable, Equatable, Codable {
         redisConnectedClients: Int? = nil,
         redisKeyspaceHits: Int? = nil,
         redisKeyspaceMisses: Int? = nil,
+        redisMaxmemory: Int? = nil,
+        redisMaxmemoryPolicy: String? = nil,
+        redisEvictedKeys: Int? = nil,
         hits: Int? = nil,
         misses: Int? = nil,
         hitRate: Double? = nil,
+        processHitRate: Double? = nil,
         evictions: Int? = nil,
-        expirations: Int? = nil
+        expirations: Int? = nil,
+        nearCacheSize: Int? = nil,
+        nearCacheHits: Int? = nil
     ) {
         self.backend = backend
         self.timestamp = timestamp
@@ -77,11 +102,17 @@ public struct CacheStats: Sendable, Equatable, Codable {
         self.redisConnectedClients = redisConnectedClients
         self.redisKeyspaceHits = redisKeyspaceHits
         self.redisKeyspaceMisses = redisKeyspaceMisses
+        self.redisMaxmemory = redisMaxmemory
+        self.redisMaxmemoryPolicy = redisMaxmemoryPolicy
+        self.redisEvictedKeys = redisEvictedKeys
         self.hits = hits
         self.misses = misses
         self.hitRate = hitRate
+        self.processHitRate = processHitRate
         self.evictions = evictions
         self.expirations = expirations
+        self.nearCacheSize = nearCacheSize
+        self.nearCacheHits = nearCacheHits
     }
 
     // Spelled out rather than derived with a key-encoding strategy, so the contract names are
@@ -96,10 +127,16 @@ public struct CacheStats: Sendable, Equatable, Codable {
         case redisConnectedClients = "redis_connected_clients"
         case redisKeyspaceHits = "redis_keyspace_hits"
         case redisKeyspaceMisses = "redis_keyspace_misses"
+        case redisMaxmemory = "redis_maxmemory"
+        case redisMaxmemoryPolicy = "redis_maxmemory_policy"
+        case redisEvictedKeys = "redis_evicted_keys"
         case hits
         case misses
         case hitRate = "hit_rate"
+        case processHitRate = "process_hit_rate"
         case evictions
         case expirations
+        case nearCacheSize = "near_cache_size"
+        case nearCacheHits = "near_cache_hits"
     }
 }

@@ -51,7 +51,7 @@ public struct CacheWarmer<Value: Codable & Sendable>: Sendable {
 
     /// Warms every question not already cached.
     public func warm(_ questions: [String]) async -> Report {
-        let recorder = metrics.cache(backend.kind.metricsLabel)
+        let recorder = backend.kind.metricsLabel.map(metrics.cache)
         var report = Report()
         for question in questions {
             let key = key(question)
@@ -61,7 +61,7 @@ public struct CacheWarmer<Value: Codable & Sendable>: Sendable {
                     continue
                 }
             } catch {
-                recorder.recordError(.exists)
+                recorder?.recordError(.exists)
                 report.failed += 1
                 continue
             }
@@ -76,7 +76,7 @@ public struct CacheWarmer<Value: Codable & Sendable>: Sendable {
                 try await backend.setValue(key, value, ttl: ttl)
                 report.warmed += 1
             } catch {
-                recorder.recordError(.set)
+                recorder?.recordError(.set)
                 report.failed += 1
             }
         }

@@ -42,22 +42,22 @@ public func cached<T: Codable & Sendable>(
     isCacheable: (T) -> Bool = { _ in true },
     compute: () async throws -> T
 ) async throws -> (value: T, hit: Bool) {
-    let recorder = metrics.cache(backend.kind.metricsLabel)
+    let recorder = backend.kind.metricsLabel.map(metrics.cache)
 
     do {
         if let data = try await backend.get(key) {
             do {
                 let value = try JSONDecoder().decode(T.self, from: data)
-                recorder.recordHit()
+                recorder?.recordHit()
                 return (value, true)
             } catch {
-                recorder.recordError(.decode)
+                recorder?.recordError(.decode)
             }
         }
     } catch {
-        recorder.recordError(.get)
+        recorder?.recordError(.get)
     }
-    recorder.recordMiss()
+    recorder?.recordMiss()
 
     func computeAndStore() async throws -> T {
         let value = try await compute()
@@ -65,7 +65,7 @@ public func cached<T: Codable & Sendable>(
             do {
                 try await backend.setValue(key, value, ttl: ttl)
             } catch {
-                recorder.recordError(.set)
+                recorder?.recordError(.set)
             }
         }
         return value

@@ -18,8 +18,13 @@
 /// under-keyed cache would serve one tenant's answer to another. The corpus generation is too, so
 /// that after new documents land (generation + 1) older answers are simply never read again and
 /// age out through their TTL.
+///
+/// A backend that namespaces keys itself (``RedisCache`` stores `k` as `<prefix>:k`, and the
+/// caches ``CacheFactory`` makes do the same) takes keys from a layout with an empty prefix,
+/// ``relative``: the key `chat:t=…` then lands in Redis as `<CACHE_KEY_PREFIX>:chat:t=…`.
 public struct ChatKeyLayout: Sendable, Hashable {
-    /// The namespace in front of every key, e.g. `recall` or `recall:staging`.
+    /// The namespace in front of every key, e.g. `recall` or `recall:staging`; empty for keys
+    /// relative to a backend's own namespace.
     public let prefix: String
 
     /// A layout under `prefix`.
@@ -27,11 +32,17 @@ public struct ChatKeyLayout: Sendable, Hashable {
         self.prefix = prefix
     }
 
+    /// Keys that start at `chat:`, for backends that put their own prefix in front.
+    public static let relative = ChatKeyLayout(prefix: "")
+
     /// The full key of a chat answer.
     public func key(for chatKey: ChatCacheKey, tenant: String, generation: Int) -> String {
-        "\(prefix):chat:t=\(Self.encode(tenant)):g=\(generation)"
+        "\(lead)chat:t=\(Self.encode(tenant)):g=\(generation)"
             + ":m=\(Self.encode(chatKey.model)):s=\(Self.encode(chatKey.sessionID)):\(chatKey.hash)"
     }
+
+    /// `prefix:`, or nothing for a ``relative`` layout.
+    private var lead: String { prefix.isEmpty ? "" : "\(prefix):" }
 
     /// A `MATCH` pattern for the chat answers with the given parts; a `nil` part matches any
     /// value. With every part `nil` it selects all chat answers under this prefix.
@@ -52,7 +63,8 @@ public struct ChatKeyLayout: Sendable, Hashable {
             // Encoded values hold no glob characters; escaping anyway keeps that guarantee local.
             value.map { GlobPattern.escape(Self.encode($0)) } ?? "*"
         }
-        return "\(GlobPattern.escape(prefix)):chat:t=\(part(tenant)):g=\(generation.map(String.init) ?? "*")"
+        let lead = prefix.isEmpty ? "" : "\(GlobPattern.escape(prefix)):"
+        return "\(lead)chat:t=\(part(tenant)):g=\(generation.map(String.init) ?? "*")"
             + ":m=\(part(model)):s=\(part(session)):*"
     }
 

@@ -178,6 +178,7 @@ public final class InProcessTTLCache: CacheBackend {
                 hits: state.hits,
                 misses: state.misses,
                 hitRate: HitRateTracker.rate(hits: state.hits, misses: state.misses),
+                processHitRate: HitRateTracker.rate(hits: state.hits, misses: state.misses),
                 evictions: state.evictions,
                 expirations: state.expirations
             )

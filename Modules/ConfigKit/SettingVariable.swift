@@ -44,6 +44,10 @@ extension SettingVariable {
         .init("CACHE_TTL_SECONDS", "3600", "how long a cached answer lives, in seconds"),
         .init("CACHE_MAX_SIZE", "1000", "entries kept by the in-process cache"),
         .init("CACHE_KEY_PREFIX", "recall", "prefix of every Redis key the cache writes"),
+        .init("CACHE_TIMEOUT_MS", "250", "how long one cache command to Redis may take before the request is served without the shared cache"),
+        .init("CACHE_LOCK_TTL_MS", "10000", "how long one process may hold the compute lock of a missing answer; others wait at most this long"),
+        .init("CACHE_L1_ENABLED", "false", "keep a small near cache in each process in front of Redis, kept coherent by pub/sub invalidations"),
+        .init("CACHE_L1_MAX_SIZE", "1000", "entries the near cache keeps when CACHE_L1_ENABLED=true"),
 
         .init("DATABASE_URL", "", "postgresql://user[:password]@host:port/db with pgvector; unset means the in-memory store", credentials: true),
 

@@ -49,6 +49,14 @@ public struct Settings: Sendable, Equatable {
     public var cacheTTLSeconds: Int
     public var cacheMaxSize: Int
     public var cacheKeyPrefix: String
+    /// Command and connect timeout of the cache's Redis connections (`CACHE_TIMEOUT_MS`).
+    public var cacheTimeoutMilliseconds: Int
+    /// How long a cross-process compute lock lives (`CACHE_LOCK_TTL_MS`).
+    public var cacheLockTTLMilliseconds: Int
+    /// Whether each process keeps a near cache in front of Redis (`CACHE_L1_ENABLED`).
+    public var cacheL1Enabled: Bool
+    /// Entries the near cache keeps (`CACHE_L1_MAX_SIZE`).
+    public var cacheL1MaxSize: Int
 
     /// Nil means the in-memory vector store.
     public var databaseURL: String?

@@ -102,4 +102,13 @@ struct ChatKeyLayoutTests {
         #expect(glob.matches(old))
         #expect(glob.matches(new) == false)
     }
+
+    @Test("the relative layout starts at chat:, for backends that add their own prefix")
+    func relative() {
+        let chatKey = ChatCacheKey(question: "q", sessionID: "s", model: "m")
+        let key = ChatKeyLayout.relative.key(for: chatKey, tenant: "acme", generation: 3)
+        #expect(key == "chat:t=acme:g=3:m=m:s=s:\(chatKey.hash)")
+        #expect(ChatKeyLayout.relative.pattern(tenant: "acme") == "chat:t=acme:g=*:m=*:s=*:*")
+        #expect(GlobPattern(ChatKeyLayout.relative.pattern(model: "m")).matches(key))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RedisKit
+import TestSupport
 import Testing
 
 /// Tests that need a Redis of their own: password-protected, killed and restarted, or flushed.

@@ -42,6 +42,19 @@ public enum TestPrograms {
         return (process, out, err)
     }
 
+    /// Like ``run(_:_:environment:directory:)``, but waits on a thread of its own, so async tests
+    /// do not hold one of the few threads Swift concurrency (and every other test) runs on while
+    /// a program runs: on a two-core machine, two blocked threads stall the whole test run.
+    public static func runDetached(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try run(name, arguments, environment: environment, directory: directory) })
+            }.start()
+        }
+    }
+
     /// Runs a program to completion and returns its exit status and output.
     public static func run(
         _ name: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil

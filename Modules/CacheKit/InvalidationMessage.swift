@@ -1,0 +1,43 @@
+/// What one process tells the others over Redis pub/sub when it changes the shared cache, so
+/// that their near caches drop copies that are no longer true.
+///
+/// On the wire it is one line of text, `<origin> key <key>`, `<origin> pattern <glob>` or
+/// `<origin> clear`: the origin (a random id per ``RedisCache`` instance) lets a process skip
+/// its own messages, having already updated its own near cache. Keys may contain spaces; they
+/// are the rest of the line.
+enum InvalidationMessage: Sendable, Equatable {
+    /// One key was set or deleted.
+    case key(String)
+    /// Every key matching a ``GlobPattern`` was removed.
+    case pattern(String)
+    /// Every key under the prefix was removed.
+    case clear
+
+    /// The channel a cache under `prefix` publishes on.
+    static func channel(prefix: String) -> String {
+        "\(prefix):invalidations"
+    }
+
+    func encoded(origin: String) -> String {
+        switch self {
+        case .key(let key): "\(origin) key \(key)"
+        case .pattern(let pattern): "\(origin) pattern \(pattern)"
+        case .clear: "\(origin) clear"
+        }
+    }
+
+    /// The origin and message of a payload; `nil` for anything this version does not know,
+    /// which the receiver treats as "drop everything" rather than ignoring it.
+    static func decode(_ payload: [UInt8]) -> (origin: String, message: InvalidationMessage)? {
+        let text = String(decoding: payload, as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return nil }
+        let origin = String(parts[0])
+        switch (parts[1], parts.count) {
+        case ("key", 3): return (origin, .key(String(parts[2])))
+        case ("pattern", 3): return (origin, .pattern(String(parts[2])))
+        case ("clear", 2): return (origin, .clear)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import MetricsKit
+import RedisKit
+import Synchronization
+
+/// The shared response cache in Redis: every process that points at the same Redis and prefix
+/// sees the same entries.
+///
+/// Keys are logical: `k` is stored as `<prefix>:k`, so several deployments (or tests) can share
+/// one Redis, and ``clear()`` removes `<prefix>:*` and nothing else. Every entry is written with
+/// `SET … PX`, so every key this cache writes carries a TTL: under a `volatile-*` eviction policy
+/// only cache keys can be evicted, never a job queue's keys in the same Redis.
+///
+/// Removal never blocks the server: ``invalidate(pattern:)`` and ``clear()`` walk the keyspace
+/// with `SCAN MATCH` and remove each page with `UNLINK` (never `KEYS`, never `FLUSHDB`).
+/// Every change (set, delete, invalidate, clear) is also published on
+/// `<prefix>:invalidations`, which near caches in other processes listen to.
+///
+/// Two logical keys are the cache's own: `generation` (the corpus generation counter, the one key
+/// written without a TTL, so eviction policies that honour TTLs never drop it) and `lock:…`
+/// (compute locks, which expire). Operations on them throw ``CacheError/reservedKey(_:)``, and
+/// ``invalidate(pattern:)`` and ``clear()`` leave them alone.
+///
+/// Failures of Redis are thrown as `RedisError`; ``ResponseCache`` turns them into a counted
+/// error and serves from its fallback.
+///
+/// ```swift
+/// let client = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379/0"))
+/// let cache = RedisCache(client: client, prefix: "recall")
+/// try await cache.set("greeting", value: Data("hello".utf8), ttl: .seconds(60))  // recall:greeting
+/// ```
+public final class RedisCache: CacheBackend, SharedCacheBackend {
+    /// The namespace in front of every key, without the trailing `:`.
+    public let prefix: String
+    public var kind: CacheBackendKind { .redis }
+
+    let client: RedisClient
+    /// Identifies this instance in invalidation messages.
+    let origin = UUID().uuidString
+    let channel: String
+    /// This process's own lookups (the server's `keyspace_*` counts every client's).
+    private let lookups = HitRateTracker()
+    /// The last `evicted_keys` seen; `nil` until the first reading, which is only a baseline.
+    private let lastEvictedKeys = Mutex<Int?>(nil)
+    private let evictionRecorder: CacheMetrics?
+
+    /// A cache over `client` under `prefix`.
+    ///
+    /// - Parameters:
+    ///   - client: the connection pool; the cache does not shut it down.
+    ///   - prefix: the namespace, e.g. `CACHE_KEY_PREFIX`; a trailing `:` is not needed.
+    ///   - metrics: where server-side evictions are counted, as `cache_evictions_total{backend="redis"}`.
+    ///     Redis cannot say which client's keys it evicted, so every process reports the server's
+    ///     count: aggregate the series across processes with `max`, not `sum`.
+    public init(client: RedisClient, prefix: String, metrics: RecallMetrics? = nil) {
+        self.client = client
+        self.prefix = prefix
+        self.channel = InvalidationMessage.channel(prefix: prefix)
+        self.evictionRecorder = metrics?.cache(.redis)
+    }
+
+    public func get(_ key: String) async throws -> Data? {
+        let value = try await peek(key)
+        if value == nil { lookups.recordMiss() } else { lookups.recordHit() }
+        return value
+    }
+
+    public func set(_ key: String, value: Data, ttl: Duration) async throws {
+        guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
+        try await client.set(try storageKey(key), value: Array(value), ttl: ttl)
+        try await publish(.key(key))
+    }
+
+    @discardableResult
+    public func delete(_ key: String) async throws -> Bool {
+        let removed = try await client.unlink([try storageKey(key)]) > 0
+        try await publish(.key(key))
+        return removed
+    }
+
+    @discardableResult
+    public func clear() async throws -> Int {
+        let removed = try await unlinkMatching("*")
+        try await publish(.clear)
+        return removed
+    }
+
+    public func exists(_ key: String) async throws -> Bool {
+        try await client.exists(try storageKey(key))
+    }
+
+    @discardableResult
+    public func invalidate(pattern: String) async throws -> Int {
+        let removed = try await unlinkMatching(pattern)
+        try await publish(.pattern(pattern))
+        return removed
+    }
+
+    /// The seed's Redis fields from `INFO`, with the memory limit, the eviction policy and count,
+    /// and this process's own lookups.
+    public func stats() async throws -> CacheStats {
+        let info = try await client.info()
+        func number(_ field: String) -> Int? { info[field].flatMap { Int($0) } }
+        let hits = number("keyspace_hits") ?? 0
+        let misses = number("keyspace_misses") ?? 0
+        if let evicted = number("evicted_keys") { recordEvictions(observed: evicted) }
+        return CacheStats(
+            backend: .redis,
+            redisUsedMemory: number("used_memory"),
+            redisConnectedClients: number("connected_clients"),
+            redisKeyspaceHits: hits,
+            redisKeyspaceMisses: misses,
+            redisMaxmemory: number("maxmemory"),
+            redisMaxmemoryPolicy: info["maxmemory_policy"],
+            redisEvictedKeys: number("evicted_keys"),
+            hits: lookups.hits,
+            misses: lookups.misses,
+            hitRate: HitRateTracker.rate(hits: hits, misses: misses),
+            processHitRate: lookups.hitRate
+        )
+    }
+
+    // MARK: - SharedCacheBackend
+
+    func ping() async throws {
+        try await client.ping()
+    }
+
+    func peek(_ key: String) async throws -> Data? {
+        try await client.get(try storageKey(key)).map { Data($0) }
+    }
+
+    /// The value and its remaining TTL in one round trip, for a near cache that must not keep a
+    /// copy longer than Redis keeps the original. A TTL of `nil` means the key has none.
+    func getWithTTL(_ key: String) async throws -> (value: Data, ttl: Duration?)? {
+        let stored = try storageKey(key)
+        let replies = try await client.pipeline([["GET", stored], ["PTTL", stored]])
+        for reply in replies {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+        guard replies.count == 2, let bytes = replies[0].bytes else {
+            lookups.recordMiss()
+            return nil
+        }
+        lookups.recordHit()
+        let milliseconds = replies[1].int ?? -1
+        return (Data(bytes), milliseconds >= 0 ? .milliseconds(milliseconds) : nil)
+    }
+
+    func acquireLock(for key: String, token: String, ttl: Duration) async throws -> Bool {
+        try await client.setIfAbsent(lockKey(key), value: Array(token.utf8), ttl: ttl)
+    }
+
+    @discardableResult
+    func releaseLock(for key: String, token: String) async throws -> Bool {
+        try await client.evalScript(Self.releaseLockScript, keys: [lockKey(key)], args: [token]).int == 1
+    }
+
+    func generation(bump: Bool) async throws -> Int {
+        let seed = String(Int64(Date().timeIntervalSince1970 * 1000))
+        let reply = try await client.evalScript(
+            Self.generationScript, keys: ["\(prefix):generation"], args: [seed, bump ? "1" : "0"])
+        guard let generation = reply.int else {
+            throw RedisError(.protocol, "\(prefix):generation does not hold a number; delete it to start a new generation")
+        }
+        return generation
+    }
+
+    func refreshEvictionMetrics() async throws {
+        let info = try await client.info("stats")
+        if let evicted = info["evicted_keys"].flatMap({ Int($0) }) {
+            recordEvictions(observed: evicted)
+        }
+    }
+
+    func discardLocalCopies() {}
+
+    func stopBackgroundWork() async {}
+
+    // MARK: - Internals
+
+    /// `<prefix>:<key>`, refusing the cache's own keys.
+    func storageKey(_ key: String) throws(CacheError) -> String {
+        if Self.isReserved(key) { throw CacheError.reservedKey(key) }
+        return "\(prefix):\(key)"
+    }
+
+    private func lockKey(_ key: String) -> String {
+        "\(prefix):lock:\(key)"
+    }
+
+    static func isReserved(_ key: String) -> Bool {
+        key == "generation" || key.hasPrefix("lock:")
+    }
+
+    /// SCAN for `<prefix>:<pattern>` and UNLINK page by page; returns how many keys went.
+    private func unlinkMatching(_ pattern: String) async throws -> Int {
+        let lead = "\(prefix):"
+        var removed = 0
+        for try await page in client.scan(match: GlobPattern.escape(prefix) + ":" + pattern, count: 1000) {
+            let keys = page.filter { !Self.isReserved(String($0.dropFirst(lead.count))) }
+            // UNLINK counts only keys that still existed, so a key SCAN returned twice, or that
+            // expired meanwhile, is not counted twice.
+            removed += try await client.unlink(keys)
+        }
+        return removed
+    }
+
+    private func publish(_ message: InvalidationMessage) async throws {
+        try await client.publish(channel: channel, message: message.encoded(origin: origin))
+    }
+
+    /// Counts the evictions since the last reading. A count lower than before means the server
+    /// restarted (or `CONFIG RESETSTAT`): all of the new count happened since.
+    private func recordEvictions(observed: Int) {
+        let delta = lastEvictedKeys.withLock { last -> Int in
+            defer { last = observed }
+            guard let previous = last else { return 0 }
+            return observed >= previous ? observed - previous : observed
+        }
+        evictionRecorder?.recordEvictions(delta)
+    }
+
+    /// Deletes the lock only while it still holds the caller's token: a lock that expired and was
+    /// taken by another process must not be released by the first owner.
+    static let releaseLockScript = RedisScript("""
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """)
+
+    /// Reads (ARGV[2] = "0") or increments (ARGV[2] = "1") the generation. A missing counter
+    /// starts at the current time in milliseconds (ARGV[1]) rather than 0: if it was evicted or
+    /// flushed, the new generations never repeat one that old cached answers were keyed with.
+    static let generationScript = RedisScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          redis.call('SET', KEYS[1], ARGV[1])
+        end
+        if ARGV[2] == '1' then
+          return redis.call('INCR', KEYS[1])
+        end
+        return tonumber(redis.call('GET', KEYS[1]))
+        """)
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MetricsKit
+import RedisKit
+import TestSupport
+import Testing
+
+@testable import CacheKit
+
+/// Two caches with near caches over one Redis, as two server processes would be: a change made
+/// through one reaches the other's near cache over pub/sub.
+@Suite("Near cache coherence over pub/sub", .enabled(if: TestServices.isAvailable(.redis)), .timeLimit(.minutes(2)))
+struct NearCacheTests {
+    static func pair() async throws -> (ResponseCache, ResponseCache, NearCache, NearCache) {
+        let prefix = uniquePrefix("near")
+        let redis = try sharedRedisConfiguration()
+        let one = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix, nearCache: true),
+                                          metrics: RecallMetrics(), logger: silentLogger)
+        let two = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix, nearCache: true),
+                                          metrics: RecallMetrics(), logger: silentLogger)
+        let nearOne = try #require(one.nearCache)
+        let nearTwo = try #require(two.nearCache)
+        #expect(await eventually { nearOne.isSubscribed && nearTwo.isSubscribed })
+        return (one, two, nearOne, nearTwo)
+    }
+
+    private static func text(_ data: Data?) -> String? { data.map { String(decoding: $0, as: UTF8.self) } }
+
+    @Test("a set, delete, invalidate or clear in one instance drops the other's near copy")
+    func invalidationsReachTheOtherInstance() async throws {
+        let (one, two, _, nearTwo) = try await Self.pair()
+        try await one.backend.set("k", value: Data("v1".utf8), ttl: .seconds(60))
+        // The set's own message may reach the other instance after its first read and drop the
+        // copy it made; once messages settle, reads come from the near cache.
+        #expect(await eventually(timeout: .seconds(10)) {
+            _ = try? await two.backend.get("k")
+            let value = Self.text(try? await two.backend.get("k"))
+            let nearHits = (try? await two.backend.stats().nearCacheHits) ?? 0
+            return value == "v1" && nearHits >= 1
+        })
+
+        try await one.backend.set("k", value: Data("v2".utf8), ttl: .seconds(60))
+        #expect(await eventually(timeout: .seconds(10)) { Self.text(try? await two.backend.get("k")) == "v2" })
+
+        _ = try await one.backend.delete("k")
+        #expect(await eventually(timeout: .seconds(10)) { (try? await two.backend.get("k")) ?? nil == nil })
+
+        let keys = ["chat:t=a:1", "chat:t=a:2", "chat:t=b:1"]
+        for key in keys {
+            try await one.backend.set(key, value: Data(key.utf8), ttl: .seconds(60))
+        }
+        #expect(await eventually(timeout: .seconds(10)) {
+            for key in keys { _ = try? await two.backend.get(key) }
+            return nearTwo.localCount == 3
+        })
+        #expect(try await one.backend.invalidate(pattern: "chat:t=a:*") == 2)
+        #expect(await eventually(timeout: .seconds(10)) { (try? await two.backend.get("chat:t=a:1")) ?? nil == nil })
+        #expect(Self.text(try await two.backend.get("chat:t=b:1")) == "chat:t=b:1")
+
+        _ = try await one.backend.clear()
+        #expect(await eventually(timeout: .seconds(10)) { nearTwo.localCount == 0 })
+        #expect(try await two.backend.get("chat:t=b:1") == nil)
+        await one.shutdown()
+        await two.shutdown()
+    }
+
+    @Test("a near copy never outlives the entry's TTL in Redis")
+    func copiesFollowTheRedisTTL() async throws {
+        let (one, two, _, _) = try await Self.pair()
+        let written = ContinuousClock.now
+        try await one.backend.set("short", value: Data("s".utf8), ttl: .seconds(1))
+        let early = Self.text(try await two.backend.get("short"))
+        if ContinuousClock.now - written < .seconds(1) {
+            #expect(early == "s")
+        }
+        try await Task.sleep(for: .milliseconds(1300))
+        #expect(try await two.backend.get("short") == nil)
+        await one.shutdown()
+        await two.shutdown()
+    }
+}
