@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "RedisKit", targets: ["RedisKit"]),
         .library(name: "MetricsKit", targets: ["MetricsKit"]),
         .library(name: "CacheKit", targets: ["CacheKit"]),
+        .library(name: "JobsKit", targets: ["JobsKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,8 +83,9 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -164,6 +166,28 @@ let package = Package(
             name: "CacheKitTests",
             dependencies: ["CacheKit", "MetricsKit"],
             path: "Tests/CacheKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The durable job queue (Redis Streams, or in-process), the worker runtime and the beat.
+        .target(
+            name: "JobsKit",
+            dependencies: [
+                "RedisKit", "MetricsKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/JobsKit",
+            swiftSettings: swiftSettings
+        ),
+        // Unit tests, the queue conformance suite (Redis and in-process) and recall-worker processes.
+        .testTarget(
+            name: "JobsKitTests",
+            dependencies: [
+                "JobsKit", "MetricsKit", "RedisKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/JobsKitTests",
             swiftSettings: swiftSettings
         ),
         // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).
