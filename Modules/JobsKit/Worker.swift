@@ -206,8 +206,8 @@ public final class Worker: Service, Sendable {
                 if failures == 1 || failures % 30 == 0 {
                     logger.warning("fetching jobs failed; retrying", metadata: ["error": "\(error)", "worker.failures": "\(failures)"])
                 }
-                if let redisError = error as? JobQueueError, redisError.code == .unexpectedReply {
-                    logger.error("unexpected broker reply", metadata: ["error": "\(redisError)"])
+                if let queueError = error as? JobQueueError, queueError.code == .unexpectedReply {
+                    logger.error("unexpected broker reply", metadata: ["error": "\(queueError)"])
                 }
                 await pause(after: failures)
             }
