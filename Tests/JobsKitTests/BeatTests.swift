@@ -33,7 +33,7 @@ struct BeatTests {
             let period: Int64 = 200
             let schedule = BeatSchedule(entries: [.init(task: "tick", rule: .every(.milliseconds(period)))])
             let beats = ["beat-a", "beat-b"].map {
-                Beat(schedule: schedule, broker: queue, configuration: BeatConfiguration(lease: .milliseconds(600), name: $0), logger: Self.logger)
+                Beat(schedule: schedule, broker: queue, configuration: BeatConfiguration(lease: .milliseconds(1500), name: $0), logger: Self.logger)
             }
             let tasks = beats.map { beat in Task { try await beat.run() } }
             #expect(await eventually(timeout: .seconds(5)) { beats.filter(\.isLeader).count == 1 })

@@ -138,14 +138,14 @@ struct WorkerTests {
 
     @Test("a job longer than its lease keeps it by renewal: a second worker never runs it", arguments: QueueBackend.all)
     func renewalAcrossWorkers(backend: QueueBackend) async throws {
-        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(300))) { fixture in
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(600))) { fixture in
             let queue = fixture.queue
             let runs = Concurrency()
             var handlers = JobHandlerRegistry()
             handlers.register("long") { _ in
                 runs.enter()
                 defer { runs.leave() }
-                try await Task.sleep(for: .milliseconds(1500))
+                try await Task.sleep(for: .milliseconds(2000))
                 return nil
             }
             let id = try await queue.enqueue(type: "long", payload: json("{}"))
