@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "VectorStoreKit", targets: ["VectorStoreKit"]),
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
+        .library(name: "JobsKit", targets: ["JobsKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -89,8 +90,9 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -204,6 +206,28 @@ let package = Package(
             name: "VectorStoreKitTests",
             dependencies: ["VectorStoreKit", "TestSupport"],
             path: "Tests/VectorStoreKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The durable job queue (Redis Streams, or in-process), the worker runtime and the beat.
+        .target(
+            name: "JobsKit",
+            dependencies: [
+                "RedisKit", "MetricsKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/JobsKit",
+            swiftSettings: swiftSettings
+        ),
+        // Unit tests, the queue conformance suite (Redis and in-process) and recall-worker processes.
+        .testTarget(
+            name: "JobsKitTests",
+            dependencies: [
+                "JobsKit", "MetricsKit", "RedisKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/JobsKitTests",
             swiftSettings: swiftSettings
         ),
         // The measurements behind `make bench` (Infrastructure/scripts/bench.sh).

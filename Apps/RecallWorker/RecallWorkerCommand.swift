@@ -4,56 +4,88 @@ import ConfigKit
 import Foundation
 
 @main
-struct RecallWorkerCommand: ParsableCommand {
+struct RecallWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall-worker",
         abstract: "Run Recall's background jobs (ingest, scraping, cleanup) and the beat scheduler.",
+        discussion: """
+            Reads the same .env as every Recall program (defaults < .env < environment). \
+            The queue lives in the Redis named by BROKER_URL, or the cache's Redis (REDIS_URL) when unset. \
+            /metrics and /health are served on WORKER_METRICS_HOST:WORKER_METRICS_PORT (0 turns them off). \
+            SIGTERM or SIGINT stops fetching, lets running jobs finish within WORKER_SHUTDOWN_GRACE_SECONDS, \
+            and exits 0.
+
+            Examples:
+              recall-worker run --concurrency 8
+              recall-worker beat
+              recall-worker all
+            """,
         subcommands: [Run.self, Beat.self, All.self]
     )
 
     struct Common: ParsableArguments {
         @Option(name: .long, help: "Path of the .env file to read (default: ./.env, or ENV_FILE).")
         var envFile: String?
+
+        @Flag(name: .long, help: "Also serve the diagnostics.noop, diagnostics.sleep and diagnostics.fail tasks (tests, benchmarks).")
+        var diagnosticTasks = false
     }
 
-    struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Process queued jobs.")
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Process queued jobs.",
+            discussion: """
+                With --exit-when-idle the worker exits once nothing is queued, running or retrying, \
+                and prints `recall-worker: drained processed=N seconds=S jobs_per_second=R`: \
+                enqueue a backlog, then time its drain.
+                """
+        )
         @OptionGroup var common: Common
-        @Option(help: "Jobs processed at the same time.") var concurrency: Int = 2
+        @Option(help: "Jobs processed at the same time (default: WORKER_CONCURRENCY).") var concurrency: Int?
+        @Flag(help: "Exit once the whole queue is drained instead of waiting for more jobs.") var exitWhenIdle = false
 
         func validate() throws {
-            guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+            if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         }
 
-        func run() throws {
-            _ = ProgramStart.loadSettings(envFile: common.envFile, program: "recall-worker")
-            notYetAvailable("run")
+        func run() async throws {
+            try await WorkerRuntime.start(
+                .init(worker: true, beat: false, concurrency: concurrency, exitWhenIdle: exitWhenIdle,
+                      diagnosticTasks: common.diagnosticTasks),
+                envFile: common.envFile
+            )
         }
     }
 
-    struct Beat: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dispatch scheduled jobs (one leader across processes).")
+    struct Beat: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Dispatch scheduled jobs (BEAT_SCHEDULE); one leader across all beat processes."
+        )
         @OptionGroup var common: Common
 
-        func run() throws {
-            _ = ProgramStart.loadSettings(envFile: common.envFile, program: "recall-worker")
-            notYetAvailable("beat")
+        func run() async throws {
+            try await WorkerRuntime.start(
+                .init(worker: false, beat: true, concurrency: nil, exitWhenIdle: false, diagnosticTasks: false),
+                envFile: common.envFile
+            )
         }
     }
 
-    struct All: ParsableCommand {
+    struct All: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Worker and beat in one process, for small deployments.")
         @OptionGroup var common: Common
-        @Option(help: "Jobs processed at the same time.") var concurrency: Int = 2
+        @Option(help: "Jobs processed at the same time (default: WORKER_CONCURRENCY).") var concurrency: Int?
 
-        func run() throws {
-            _ = ProgramStart.loadSettings(envFile: common.envFile, program: "recall-worker")
-            notYetAvailable("all")
+        func validate() throws {
+            if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        }
+
+        func run() async throws {
+            try await WorkerRuntime.start(
+                .init(worker: true, beat: true, concurrency: concurrency, exitWhenIdle: false,
+                      diagnosticTasks: common.diagnosticTasks),
+                envFile: common.envFile
+            )
         }
     }
-}
-
-/// The job runtime arrives with the jobs issue; until then the worker says so plainly.
-private func notYetAvailable(_ mode: String) {
-    print("recall-worker \(mode): configuration is valid; the job runtime is not part of this build yet, so there is nothing to run.")
 }

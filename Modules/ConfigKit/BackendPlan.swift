@@ -30,6 +30,8 @@ public struct BackendPlan: Sendable, Codable, Equatable {
         case .gemini: "gemini \(settings.chatModel)"
         case .extractive: "extractive (best sentences of the retrieved chunks)"
         }
-        jobs = redis.map { "redis streams at \($0) if it answers, else in-process" } ?? "in-process queue"
+        let origin = settings.jobs.brokerIsSeparate ? "BROKER_URL" : "the cache's Redis"
+        jobs = settings.jobs.broker.map { "redis streams at \($0) (\(origin)) if it answers, else in-process" }
+            ?? "in-process queue"
     }
 }

@@ -49,6 +49,19 @@ extension Settings {
             "GEMINI_BASE_URL": geminiBaseURL,
             "CHAT_PROVIDER": chatProvider.rawValue,
             "CHAT_MODEL": chatModel,
+            "BROKER_URL": jobs.brokerIsSeparate ? (jobs.broker?.description ?? "") : "",
+            "JOB_KEY_PREFIX": jobs.keyPrefix,
+            "JOB_MAX_ATTEMPTS": String(jobs.maxAttempts),
+            "JOB_LEASE_SECONDS": String(jobs.leaseSeconds),
+            "JOB_RETENTION_SECONDS": String(jobs.retentionSeconds),
+            "JOB_BACKOFF_BASE_MS": String(jobs.backoffBaseMilliseconds),
+            "JOB_BACKOFF_MAX_MS": String(jobs.backoffMaxMilliseconds),
+            "WORKER_CONCURRENCY": String(jobs.workerConcurrency),
+            "WORKER_SHUTDOWN_GRACE_SECONDS": String(jobs.shutdownGraceSeconds),
+            "WORKER_METRICS_HOST": jobs.metricsHost,
+            "WORKER_METRICS_PORT": String(jobs.metricsPort),
+            "BEAT_SCHEDULE": jobs.beatSchedule,
+            "BEAT_LEASE_SECONDS": String(jobs.beatLeaseSeconds),
         ]
     }
 }

@@ -58,6 +58,20 @@ extension SettingVariable {
         .init("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com", "Gemini API base URL (tests and proxies point it elsewhere)"),
         .init("CHAT_PROVIDER", "", "gemini or extractive; unset means gemini when GEMINI_API_KEY is set, else extractive"),
         .init("CHAT_MODEL", "gemini-2.5-flash", "Gemini model that writes answers"),
+
+        .init("BROKER_URL", "", "redis://[:password@]host:port/db of the job queue; unset means the cache's Redis (REDIS_URL or REDIS_HOST)", credentials: true),
+        .init("JOB_KEY_PREFIX", "recall:jobs", "prefix of every Redis key the job queue writes; processes sharing it share one queue"),
+        .init("JOB_MAX_ATTEMPTS", "5", "attempts before a failing job moves to the dead-letter set"),
+        .init("JOB_LEASE_SECONDS", "30", "a running job whose worker stops renewing its lease for this long is claimed by another worker"),
+        .init("JOB_RETENTION_SECONDS", "604800", "how long records of finished jobs and idempotency keys are kept, in seconds"),
+        .init("JOB_BACKOFF_BASE_MS", "1000", "delay before the first retry in milliseconds; doubles with every further attempt, with jitter"),
+        .init("JOB_BACKOFF_MAX_MS", "600000", "longest delay between two attempts, in milliseconds"),
+        .init("WORKER_CONCURRENCY", "4", "jobs one recall-worker runs at the same time (run --concurrency overrides it)"),
+        .init("WORKER_SHUTDOWN_GRACE_SECONDS", "25", "on SIGTERM, how long running jobs may take to finish before they are left to another worker"),
+        .init("WORKER_METRICS_HOST", "127.0.0.1", "address recall-worker serves /metrics and /health on"),
+        .init("WORKER_METRICS_PORT", "9100", "TCP port of recall-worker's /metrics and /health; 0 turns them off"),
+        .init("BEAT_SCHEDULE", "cleanup_failed_jobs=0 * * * *", "periodic jobs for recall-worker beat: task=cron (5 fields, UTC) or task=every <n>s|m|h, separated by ;"),
+        .init("BEAT_LEASE_SECONDS", "10", "beat leadership lease in seconds; a dead leader is replaced within about this long"),
     ]
 
     /// Looks a variable up by name.

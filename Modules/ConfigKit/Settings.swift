@@ -69,6 +69,9 @@ public struct Settings: Sendable, Equatable {
     public var chatProvider: ChatProviderChoice
     public var chatModel: String
 
+    /// The job queue, worker and beat settings.
+    public var jobs: JobSettings
+
     /// The `.env` file that was read, if any.
     public var envFilePath: String?
 }

@@ -20,13 +20,14 @@ struct Validation {
         let chatProvider = choice("CHAT_PROVIDER", Settings.ChatProviderChoice.self)
             ?? (geminiAPIKey == nil ? .extractive : .gemini)
         let embeddingModel = text("EMBEDDING_MODEL")
+        let redis = redisEndpoint()
         let settings = Settings(
             host: text("HOST"),
             port: integer("PORT", in: 0...65535),
             logLevel: oneOf("LOG_LEVEL", Self.logLevels),
             logFormat: choice("LOG_FORMAT", Settings.LogFormat.self) ?? .text,
             adminToken: optional("ADMIN_TOKEN"),
-            redis: redisEndpoint(),
+            redis: redis,
             redisPoolSize: integer("REDIS_POOL_SIZE", in: 1...512),
             cacheEnabled: boolean("CACHE_ENABLED"),
             cacheBackend: choice("CACHE_BACKEND", Settings.CacheBackendChoice.self) ?? .auto,
@@ -45,6 +46,7 @@ struct Validation {
             geminiBaseURL: httpURL("GEMINI_BASE_URL"),
             chatProvider: chatProvider,
             chatModel: text("CHAT_MODEL"),
+            jobs: jobSettings(cacheRedis: redis),
             envFilePath: envFilePath
         )
         if geminiAPIKey == nil {
@@ -81,20 +83,20 @@ struct Validation {
         return value
     }
 
-    private mutating func report(_ name: String, _ value: String?, _ problem: String, fix: String) {
+    mutating func report(_ name: String, _ value: String?, _ problem: String, fix: String) {
         problems.append(ConfigurationProblem(variable: name, value: value.map { shown(name, $0) }, problem: problem, fix: fix))
     }
 
-    private func text(_ name: String) -> String {
+    func text(_ name: String) -> String {
         raw(name).trimmingCharacters(in: .whitespaces)
     }
 
-    private func optional(_ name: String) -> String? {
+    func optional(_ name: String) -> String? {
         let value = text(name)
         return value.isEmpty ? nil : value
     }
 
-    private mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int {
+    mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int {
         let value = text(name)
         let fallback = Int(SettingVariable.named(name)!.defaultValue) ?? range.lowerBound
         guard let number = Int(value) else {
@@ -192,33 +194,33 @@ struct Validation {
                     + "listening on 127.0.0.1), then point REDIS_URL at that local end")
         }
         if let url = optional("REDIS_URL") {
-            return parseRedisURL(url)
+            return parseRedisURL(url, variable: "REDIS_URL")
         }
         guard let host = optional("REDIS_HOST") else { return nil }
         let port = integer("REDIS_PORT", in: 1...65535)
         return Settings.RedisEndpoint(host: host, port: port, username: nil, password: optional("REDIS_AUTH"), database: 0)
     }
 
-    private mutating func parseRedisURL(_ url: String) -> Settings.RedisEndpoint? {
-        let fix = "write REDIS_URL as redis://[:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0"
+    mutating func parseRedisURL(_ url: String, variable: String) -> Settings.RedisEndpoint? {
+        let fix = "write \(variable) as redis://[:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0"
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
-            report("REDIS_URL", url, "is not a URL", fix: fix)
+            report(variable, url, "is not a URL", fix: fix)
             return nil
         }
         if scheme == "rediss" {
-            report("REDIS_URL", url, "asks for TLS (rediss://), but hiredis 0.14 has no TLS support",
+            report(variable, url, "asks for TLS (rediss://), but hiredis 0.14 has no TLS support",
                    fix: "terminate TLS in front of Redis (stunnel or spiped on 127.0.0.1) and use redis:// to that local end")
             return nil
         }
         guard scheme == "redis", let host = components.host, !host.isEmpty else {
-            report("REDIS_URL", url, "must use the redis:// scheme and name a host", fix: fix)
+            report(variable, url, "must use the redis:// scheme and name a host", fix: fix)
             return nil
         }
         var database = 0
         let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         if !path.isEmpty {
             guard let number = Int(path), number >= 0 else {
-                report("REDIS_URL", url, "names database `\(path)`, which is not a number", fix: fix)
+                report(variable, url, "names database `\(path)`, which is not a number", fix: fix)
                 return nil
             }
             database = number

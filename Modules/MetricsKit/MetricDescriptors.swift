@@ -31,6 +31,25 @@ enum MetricDescriptors {
         MetricNameDescriptor(
             metricName: "ingest_latency", unitName: "seconds", helpText: "Ingest request latency in seconds.")
     }
+    static var jobsEnqueued: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "jobs_enqueued", unitName: "total", helpText: "Jobs put on the queue.")
+    }
+    static var jobsCompleted: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "jobs_completed", unitName: "total", helpText: "Jobs that reached a final status.")
+    }
+    static var jobDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "job_duration", unitName: "seconds", helpText: "Run time of each job attempt in seconds.")
+    }
+    static var jobsRetries: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "jobs_retries", unitName: "total", helpText: "Failed job attempts scheduled to run again.")
+    }
+    static var jobsQueueDepth: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "jobs_queue", unitName: "depth", helpText: "Jobs in each part of the queue.")
+    }
 
     /// Every descriptor with the contract name it must produce.
     static var all: [(descriptor: MetricNameDescriptor, name: String)] {
@@ -41,6 +60,11 @@ enum MetricDescriptors {
             (cacheErrors, MetricNames.cacheErrors),
             (ingestRequests, MetricNames.ingestRequests),
             (ingestLatency, MetricNames.ingestLatency),
+            (jobsEnqueued, MetricNames.jobsEnqueued),
+            (jobsCompleted, MetricNames.jobsCompleted),
+            (jobDuration, MetricNames.jobDuration),
+            (jobsRetries, MetricNames.jobsRetries),
+            (jobsQueueDepth, MetricNames.jobsQueueDepth),
         ]
     }
 }

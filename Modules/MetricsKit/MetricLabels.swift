@@ -28,6 +28,28 @@ public enum CacheOperation: String, Sendable, Hashable, CaseIterable {
     case decode
 }
 
+/// The value of the `status` label on `jobs_completed_total`: the final status of a job.
+public enum JobOutcome: String, Sendable, Hashable, CaseIterable {
+    /// The handler returned.
+    case succeeded
+    /// The handler reported a failure that retrying cannot fix.
+    case failed
+    /// Every attempt failed (or the job kept losing its worker) and it went to the dead-letter set.
+    case dead
+}
+
+/// The value of the `queue` label on `jobs_queue_depth`: the part of the queue a job waits in.
+public enum JobQueuePart: String, Sendable, Hashable, CaseIterable {
+    /// Queued and waiting for a worker.
+    case ready
+    /// Failed, waiting out its backoff before the next attempt.
+    case delayed
+    /// Delivered to a worker and not yet finished.
+    case running
+    /// In the dead-letter set, waiting to be inspected and re-queued or purged.
+    case dead
+}
+
 /// The value of the `status` label on the ingest metrics.
 public enum IngestStatus: String, Sendable, Hashable, CaseIterable {
     /// The request passed validation and its job was enqueued.

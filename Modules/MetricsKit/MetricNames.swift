@@ -18,18 +18,38 @@ public enum MetricNames {
     public static let ingestRequests = "ingest_requests_total"
     /// Histogram of ingest request latency in seconds, labelled by ``MetricLabels/status``.
     public static let ingestLatency = "ingest_latency_seconds"
+    /// Counter of jobs put on the queue, labelled by ``MetricLabels/type``. A second enqueue with
+    /// an idempotency key that is already taken creates no job and is not counted.
+    public static let jobsEnqueued = "jobs_enqueued_total"
+    /// Counter of jobs that reached a final status, labelled by ``MetricLabels/type`` and
+    /// ``MetricLabels/status`` (`succeeded`, `failed` or `dead`).
+    public static let jobsCompleted = "jobs_completed_total"
+    /// Histogram of how long each attempt of a job ran, in seconds, labelled by
+    /// ``MetricLabels/type``.
+    public static let jobDuration = "job_duration_seconds"
+    /// Counter of failed attempts that were scheduled to run again, labelled by
+    /// ``MetricLabels/type``.
+    public static let jobsRetries = "jobs_retries_total"
+    /// Gauge of jobs in each part of the queue, labelled by ``MetricLabels/queue``.
+    public static let jobsQueueDepth = "jobs_queue_depth"
 }
 
 /// The label names Recall's metrics carry.
 ///
 /// Every label value comes from a closed enumeration (``CacheBackendLabel``, ``CacheOperation``,
-/// ``IngestStatus``), never from request data: a key, a question or a tenant id as a label value
+/// ``IngestStatus``, ``JobOutcome``, ``JobQueuePart``) or a task name fixed in code, never from request data: a key, a question or a tenant id as a label value
 /// would create one time series per value and exhaust Prometheus' memory.
 public enum MetricLabels {
     /// Which cache backend served the operation: `redis` or `memory`.
     public static let backend = "backend"
     /// Which cache operation failed, for ``MetricNames/cacheErrors``.
     public static let operation = "operation"
-    /// The outcome of an ingest request: `accepted` or `rejected`.
+    /// The outcome of an ingest request (`accepted` or `rejected`), or the final status of a job
+    /// (``JobOutcome``).
     public static let status = "status"
+    /// The job's task name, such as `process_document`. Task names are a closed set fixed by
+    /// the code that registers handlers, never taken from request data.
+    public static let type = "type"
+    /// The part of the job queue, for ``MetricNames/jobsQueueDepth`` (``JobQueuePart``).
+    public static let queue = "queue"
 }

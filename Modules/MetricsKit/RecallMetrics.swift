@@ -23,6 +23,8 @@ public final class RecallMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Ingest request counts and latencies.
     public let ingest: IngestMetrics
+    /// Background job counts, durations and queue depth.
+    public let jobs: JobMetrics
 
     private let redisCache: CacheMetrics
     private let memoryCache: CacheMetrics
@@ -36,6 +38,7 @@ public final class RecallMetrics: Sendable {
         redisCache = CacheMetrics(registry: registry, backend: .redis)
         memoryCache = CacheMetrics(registry: registry, backend: .memory)
         ingest = IngestMetrics(registry: registry)
+        jobs = JobMetrics(registry: registry)
     }
 
     /// The cache recorders for one backend.

@@ -117,3 +117,33 @@ struct MetricsKitTests {
         #expect(metrics.cache(.memory).hitRate === memory.hitRate)
     }
 }
+
+@Suite("Job metrics")
+struct JobMetricsTests {
+    @Test("job series carry the contract names and labels, with exact counts")
+    func jobSeries() {
+        #expect(MetricNames.jobsEnqueued == "jobs_enqueued_total")
+        #expect(MetricNames.jobsCompleted == "jobs_completed_total")
+        #expect(MetricNames.jobDuration == "job_duration_seconds")
+        #expect(MetricNames.jobsRetries == "jobs_retries_total")
+        #expect(MetricNames.jobsQueueDepth == "jobs_queue_depth")
+        let metrics = RecallMetrics()
+        metrics.jobs.register(types: ["scrape_url"])
+        metrics.jobs.recordEnqueued(type: "process_document")
+        metrics.jobs.recordEnqueued(type: "process_document")
+        metrics.jobs.recordCompleted(type: "process_document", outcome: .succeeded)
+        metrics.jobs.recordRetry(type: "process_document")
+        metrics.jobs.recordAttempt(type: "process_document", duration: .milliseconds(300))
+        metrics.jobs.setDepth(.ready, to: 7)
+        let lines = Set(metrics.exposition().split(separator: "\n").map(String.init))
+        #expect(lines.contains(#"jobs_enqueued_total{type="process_document"} 2"#))
+        #expect(lines.contains(#"jobs_completed_total{type="process_document",status="succeeded"} 1"#))
+        #expect(lines.contains(#"jobs_completed_total{type="process_document",status="dead"} 0"#))
+        #expect(lines.contains(#"jobs_retries_total{type="process_document"} 1"#))
+        #expect(lines.contains(#"job_duration_seconds_count{type="process_document"} 1"#))
+        #expect(lines.contains(#"job_duration_seconds_bucket{type="process_document",le="0.5"} 1"#))
+        #expect(lines.contains(#"jobs_queue_depth{queue="ready"} 7.0"#))
+        #expect(lines.contains(#"jobs_queue_depth{queue="dead"} 0.0"#))
+        #expect(lines.contains(#"jobs_enqueued_total{type="scrape_url"} 0"#))
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+
+/// One delivery, from starting the attempt to recording its outcome.
+extension Worker {
+    /// How an attempt ended, as seen by the worker.
+    enum AttemptEnd: Sendable {
+        case returned(Data?)
+        case threw(any Error)
+        case timedOut(Duration)
+        case leaseLost
+    }
+
+    /// The longest error text stored in a job record: enough for a stack of causes, not enough to
+    /// turn a record into a log file.
+    static let maximumErrorLength = 2000
+
+    func attempt(_ delivery: JobDelivery) async {
+        let token = UUID().uuidString.lowercased()
+        let outcome: StartOutcome
+        do {
+            outcome = try await broker.start(delivery, consumer: configuration.consumerName, token: token)
+        } catch {
+            // Not started: the delivery stays pending here and is claimed again after its lease.
+            logger.warning("could not start a job; it will be claimed again after its lease", metadata: [
+                "job.id": "\(delivery.jobID)", "error": "\(error)",
+            ])
+            return
+        }
+        switch outcome {
+        case .skipped(let reason):
+            logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
+        case .deadLettered(let type):
+            metrics.completed(type, .dead)
+            countFinished()
+            logger.error("job dead-lettered: its attempts ran out without one finishing (its workers kept dying)", metadata: [
+                "job.id": "\(delivery.jobID)", "job.type": "\(type)",
+            ])
+        case .run(let lease, let payload):
+            await run(lease, payload: payload)
+        }
+    }
+
+    private func run(_ lease: JobLease, payload: Data) async {
+        var jobLogger = logger
+        jobLogger[metadataKey: "job.id"] = "\(lease.jobID)"
+        jobLogger[metadataKey: "job.type"] = "\(lease.type)"
+        jobLogger[metadataKey: "job.attempt"] = "\(lease.attempt)"
+        let log = jobLogger
+        guard let registration = handlers[lease.type] else {
+            await recordFailure(
+                lease,
+                JobFailure.retryable(
+                    "no handler for task type \(lease.type) is registered on worker \(configuration.consumerName)"),
+                log: log
+            )
+            return
+        }
+        let broker = self.broker
+        let context = JobContext(
+            jobID: lease.jobID, type: lease.type, attempt: lease.attempt, payload: payload, logger: log
+        ) { fraction, message in
+            do {
+                if try await !broker.reportProgress(lease, fraction: fraction, message: message) {
+                    log.debug("progress not stored: the job's lease has passed to another worker")
+                }
+            } catch {
+                log.debug("progress not stored", metadata: ["error": "\(error)"])
+            }
+        }
+        log.debug("job started")
+        let started = ContinuousClock.now
+        let end = await runHandler(registration, context: context, lease: lease)
+        metrics.attempt(lease.type, ContinuousClock.now - started)
+
+        switch end {
+        case .returned(let result):
+            do {
+                if try await broker.complete(lease, result: result) {
+                    metrics.completed(lease.type, .succeeded)
+                    countFinished()
+                    log.info("job succeeded", metadata: ["job.duration": "\(ContinuousClock.now - started)"])
+                } else {
+                    log.warning("job finished after its lease passed to another worker: its result was discarded")
+                }
+            } catch {
+                log.error("job finished but its completion could not be recorded; it will run again after its lease",
+                          metadata: ["error": "\(error)"])
+            }
+        case .threw(let error):
+            if Task.isCancelled {
+                // Shutdown outlasted the grace period: leave the delivery unacknowledged, so the
+                // job is claimed again after its lease instead of being charged a failure.
+                log.notice("job cancelled at shutdown; it will be claimed again after its lease")
+                return
+            }
+            await recordFailure(lease, error, log: log)
+        case .timedOut(let limit):
+            await recordFailure(lease, JobFailure.retryable("timed out after \(limit)"), log: log)
+        case .leaseLost:
+            log.warning("job stopped: its lease passed to another worker (this worker stalled or lost the broker)")
+        }
+    }
+
+    /// Runs the handler while renewing the lease, and stops it on a timeout or a lost lease.
+    private func runHandler(_ registration: JobHandlerRegistry.Registration, context: JobContext, lease: JobLease) async -> AttemptEnd {
+        await withTaskGroup(of: AttemptEnd?.self) { group in
+            group.addTask {
+                do {
+                    return .returned(try await registration.handler(context))
+                } catch {
+                    return .threw(error)
+                }
+            }
+            group.addTask { await self.keepLease(lease) }
+            if let timeout = registration.timeout {
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return Task.isCancelled ? nil : .timedOut(timeout)
+                }
+            }
+            var end: AttemptEnd = .threw(CancellationError())
+            while let next = await group.next() {
+                if let next {
+                    end = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return end
+        }
+    }
+
+    /// Renews the lease every third of its length until cancelled; returns `.leaseLost` as soon
+    /// as the broker says another worker holds the job. Broker errors are not a loss: fencing
+    /// keeps a stale completion out, and the next renewal may well get through.
+    private func keepLease(_ lease: JobLease) async -> AttemptEnd? {
+        let interval = broker.options.lease / 3
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return nil
+            }
+            do {
+                if try await !broker.renew(lease) { return .leaseLost }
+            } catch {
+                logger.debug("lease renewal failed", metadata: ["job.id": "\(lease.jobID)", "error": "\(error)"])
+            }
+        }
+        return nil
+    }
+
+    private func recordFailure(_ lease: JobLease, _ error: any Error, log: Logger) async {
+        let failure = error as? JobFailure
+        let retryable = failure?.isRetryable ?? true
+        var message = failure?.message ?? String(describing: error)
+        if message.count > Self.maximumErrorLength {
+            message = String(message.prefix(Self.maximumErrorLength)) + "…"
+        }
+        let delay = retryable ? broker.options.retry.delay(afterAttempt: lease.attempt) : nil
+        do {
+            switch try await broker.fail(lease, error: message, retryDelay: delay) {
+            case .retrying(let due):
+                metrics.retried(lease.type)
+                countFinished()
+                log.info("job failed; retrying", metadata: ["error": "\(message)", "job.next_run_at": "\(due)"])
+            case .failed:
+                metrics.completed(lease.type, .failed)
+                countFinished()
+                log.warning("job failed permanently", metadata: ["error": "\(message)"])
+            case .dead:
+                metrics.completed(lease.type, .dead)
+                countFinished()
+                log.error("job dead-lettered after its last attempt", metadata: ["error": "\(message)"])
+            case .stale:
+                log.warning("job failed after its lease passed to another worker: the failure was not recorded")
+            }
+        } catch {
+            log.error("job failed and the failure could not be recorded; it will run again after its lease",
+                      metadata: ["error": "\(error)"])
+        }
+    }
+}
