@@ -111,7 +111,8 @@ struct HTTPClientTests {
             #expect(error?.kind == .timeout)
             #expect(error?.isTransient == true)
             #expect(error?.message.hasPrefix("the request to http://127.0.0.1:\(server.port) did not finish within 300 ms") == true)
-            #expect(elapsed >= .milliseconds(300))
+            // libcurl's clock and ours start a few microseconds apart: allow a millisecond-scale slack.
+            #expect(elapsed >= .milliseconds(290))
             #expect(elapsed < .seconds(2))
         }
     }
