@@ -1,5 +1,6 @@
 import Foundation
 import MetricsKit
+import TestSupport
 import Testing
 
 @testable import CacheKit
