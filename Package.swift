@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit", "JobsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "TestSupport"],
+            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport"],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),
@@ -212,7 +212,7 @@ let package = Package(
         .target(
             name: "JobsKit",
             dependencies: [
-                "RedisKit", "MetricsKit",
+                "RedisKit", "MetricsKit", "ConfigKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -38,6 +38,11 @@ out=$("$bench" redis --url "$redis_url" --callers 50 --requests "$requests" --pi
 row "RedisKit SET/GET, 50 callers vs -c 50 -P 1" "$(result redis_single_ops "$out")" "$ref_single" 0.8
 row "RedisKit pipelined x16 vs -c 50 -P 16" "$(result redis_pipelined_ops "$out")" "$ref_pipelined" 0.5
 
+echo "[bench] recall-bench redis-cache" >&2
+out=$("$bench" redis-cache --url "$redis_url" --callers 50 --requests "$requests" --batch 16)
+row "RedisCache get/set, 50 callers vs -c 50 -P 1" "$(result cache_single_ops "$out")" "$ref_single" 0.8
+row "RedisCache getMany/setMany x16 vs -P 16" "$(result cache_batched_ops "$out")" "$ref_pipelined" 0.5
+
 echo "[bench] recall-bench memory-cache" >&2
 out=$("$bench" memory-cache)
 printf "%-44s %12.0f %12s %8s  %s\n" "InProcessTTLCache hits/s, 1 thread" "$(result memory_cache_hits_1_thread "$out")" "-" "-" "target >= 5000000"
