@@ -234,7 +234,7 @@ let package = Package(
         .executableTarget(
             name: "RecallBench",
             dependencies: [
-                "CacheKit", "RedisKit",
+                "CacheKit", "RedisKit", "JobsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",
