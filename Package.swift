@@ -28,6 +28,7 @@ let package = Package(
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
         .library(name: "JobsKit", targets: ["JobsKit"]),
+        .library(name: "RecallRuntime", targets: ["RecallRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +76,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The composition root the programs share: the vector store, embedder and ingest pipeline
+        // built from Settings, and the ingest job handlers.
+        .target(
+            name: "RecallRuntime",
+            dependencies: [
+                "ConfigKit", "CacheKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Apps/RecallRuntime",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "RecallServer",
             dependencies: [
@@ -90,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit", "JobsKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
+                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -180,6 +194,7 @@ let package = Package(
         .target(
             name: "IngestKit",
             dependencies: [
+                "EmbeddingsKit", "VectorStoreKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Modules/IngestKit",
@@ -187,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestKitTests",
-            dependencies: ["IngestKit"],
+            dependencies: ["IngestKit", "EmbeddingsKit", "VectorStoreKit", "FakeGemini", "TestSupport"],
             path: "Tests/IngestKitTests",
             swiftSettings: swiftSettings
         ),

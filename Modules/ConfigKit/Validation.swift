@@ -47,6 +47,7 @@ struct Validation {
             chatProvider: chatProvider,
             chatModel: text("CHAT_MODEL"),
             jobs: jobSettings(cacheRedis: redis),
+            ingest: ingestSettings(),
             envFilePath: envFilePath
         )
         if geminiAPIKey == nil {
