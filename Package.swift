@@ -28,6 +28,7 @@ let package = Package(
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
         .library(name: "JobsKit", targets: ["JobsKit"]),
+        .library(name: "ChatKit", targets: ["ChatKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -102,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit", "ChatKit",
+                "VectorStoreKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "TestSupport"],
+            dependencies: ["ConfigKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),
@@ -299,6 +301,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/EmbeddingsKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The chat engine: validate, retrieve, prompt, generate (Gemini or extractive), cite, behind
+        // the response cache.
+        .target(
+            name: "ChatKit",
+            dependencies: [
+                "CacheKit", "EmbeddingsKit", "VectorStoreKit", "CurlKit", "ConfigKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/ChatKit",
+            swiftSettings: swiftSettings
+        ),
+        // The engine against real Redis (through CacheKit), the in-memory store, local embeddings
+        // and the fake Gemini for generation.
+        .testTarget(
+            name: "ChatKitTests",
+            dependencies: [
+                "ChatKit", "CacheKit", "EmbeddingsKit", "VectorStoreKit", "CurlKit", "ConfigKit", "MetricsKit",
+                "RedisKit", "FakeGemini", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ChatKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.
