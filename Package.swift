@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
         .library(name: "JobsKit", targets: ["JobsKit"]),
         .library(name: "RecallRuntime", targets: ["RecallRuntime"]),
+        .library(name: "ChatKit", targets: ["ChatKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -116,7 +117,7 @@ let package = Package(
             name: "RecallCLI",
             dependencies: [
                 "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
-                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit",
+                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport"],
+            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),
@@ -314,6 +315,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/EmbeddingsKitTests",
+            swiftSettings: swiftSettings
+        ),
+        // The chat engine: validate, retrieve, prompt, generate (Gemini or extractive), cite, behind
+        // the response cache.
+        .target(
+            name: "ChatKit",
+            dependencies: [
+                "CacheKit", "EmbeddingsKit", "VectorStoreKit", "CurlKit", "ConfigKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/ChatKit",
+            swiftSettings: swiftSettings
+        ),
+        // The engine against real Redis (through CacheKit), the in-memory store, local embeddings
+        // and the fake Gemini for generation.
+        .testTarget(
+            name: "ChatKitTests",
+            dependencies: [
+                "ChatKit", "CacheKit", "EmbeddingsKit", "VectorStoreKit", "CurlKit", "ConfigKit", "MetricsKit",
+                "RedisKit", "FakeGemini", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ChatKitTests",
             swiftSettings: swiftSettings
         ),
         // Finds the real services that `make test` started (RECALL_TEST_*), and the built programs.

@@ -61,6 +61,10 @@ extension SettingVariable {
         .init("CHAT_PROVIDER", "", "gemini or extractive; unset means gemini when GEMINI_API_KEY is set, else extractive"),
         .init("CHAT_MODEL", "gemini-2.5-flash", "Gemini model that writes answers"),
 
+        .init("CHAT_TOP_K", "5", "chunks retrieved for each question and given to the model as numbered sources"),
+        .init("CHAT_MAX_QUESTION_CHARS", "2000", "longest question accepted, in characters; longer ones are refused with a clear error"),
+        .init("CHAT_MAX_OUTPUT_TOKENS", "8192", "Gemini maxOutputTokens per answer; thinking tokens count against it, so keep room above the answer"),
+
         .init("BROKER_URL", "", "redis://[:password@]host:port/db of the job queue; unset means the cache's Redis (REDIS_URL or REDIS_HOST)", credentials: true),
         .init("JOB_KEY_PREFIX", "recall:jobs", "prefix of every Redis key the job queue writes; processes sharing it share one queue"),
         .init("JOB_MAX_ATTEMPTS", "5", "attempts before a failing job moves to the dead-letter set"),

@@ -68,6 +68,12 @@ public struct Settings: Sendable, Equatable {
     public var geminiBaseURL: String
     public var chatProvider: ChatProviderChoice
     public var chatModel: String
+    /// Chunks retrieved per question (`CHAT_TOP_K`).
+    public var chatTopK: Int
+    /// The longest question accepted, in characters (`CHAT_MAX_QUESTION_CHARS`).
+    public var chatMaxQuestionCharacters: Int
+    /// Gemini's `maxOutputTokens` per answer, thinking included (`CHAT_MAX_OUTPUT_TOKENS`).
+    public var chatMaxOutputTokens: Int
 
     /// The job queue, worker and beat settings.
     public var jobs: JobSettings

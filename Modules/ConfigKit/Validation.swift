@@ -46,6 +46,9 @@ struct Validation {
             geminiBaseURL: httpURL("GEMINI_BASE_URL"),
             chatProvider: chatProvider,
             chatModel: text("CHAT_MODEL"),
+            chatTopK: integer("CHAT_TOP_K", in: 1...100),
+            chatMaxQuestionCharacters: integer("CHAT_MAX_QUESTION_CHARS", in: 1...100_000),
+            chatMaxOutputTokens: integer("CHAT_MAX_OUTPUT_TOKENS", in: 256...65_535),
             jobs: jobSettings(cacheRedis: redis),
             ingest: ingestSettings(),
             envFilePath: envFilePath

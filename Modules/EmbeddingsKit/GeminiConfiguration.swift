@@ -68,14 +68,6 @@ public struct GeminiConfiguration: Sendable, CustomStringConvertible, CustomDebu
     /// The model name without `models/`.
     var modelID: String { model.hasPrefix("models/") ? String(model.dropFirst("models/".count)) : model }
 
-    /// `…/v1beta/models/<model>:<method>`.
-    func endpoint(_ method: String) -> String {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        let versioned = base.hasSuffix("/v1beta") || base.hasSuffix("/v1") ? base : base + "/v1beta"
-        return "\(versioned)/models/\(modelID):\(method)"
-    }
-
     /// Every problem that would make requests fail, reported before any is sent.
     func validate() throws(EmbeddingError) {
         guard Self.supportedDimensions.contains(dimensions) else {

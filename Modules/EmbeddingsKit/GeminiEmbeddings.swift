@@ -18,7 +18,8 @@ import Logging
 ///   L2-normalised, because Gemini only normalises full 3072-dimension output (Matryoshka
 ///   truncations come back shorter than unit length).
 /// - 408, 429, 500, 502, 503, 504 and transport failures are retried per ``RetryPolicy``,
-///   honouring the server's `RetryInfo.retryDelay`; other errors fail at once and say what to fix.
+///   honouring the server's `RetryInfo.retryDelay`; other errors fail at once and say what to fix
+///   (all of it in ``GeminiTransport``, shared with the chat client).
 public final class GeminiEmbeddings: EmbeddingProvider {
     /// The model ID, without `models/` (such as `gemini-embedding-001`).
     public let model: String
@@ -27,10 +28,7 @@ public final class GeminiEmbeddings: EmbeddingProvider {
     /// The configuration, API key included; do not print it.
     public let configuration: GeminiConfiguration
 
-    private let http: HTTPClient
-    private let concurrency: ConcurrencyLimit
-    private let pacer: RequestPacer?
-    private let logger: Logger
+    private let transport: GeminiTransport
 
     /// A provider.
     ///
@@ -50,13 +48,21 @@ public final class GeminiEmbeddings: EmbeddingProvider {
         self.configuration = configuration
         model = configuration.modelID
         dimensions = configuration.dimensions
-        http = httpClient ?? HTTPClient(configuration: HTTPClientConfiguration(
-            concurrency: configuration.maximumConcurrentRequests,
-            timeout: configuration.requestTimeout
-        ))
-        concurrency = ConcurrencyLimit(limit: configuration.maximumConcurrentRequests)
-        pacer = RequestPacer(requestsPerMinute: configuration.requestsPerMinute)
-        self.logger = logger
+        transport = GeminiTransport(
+            apiKey: configuration.apiKey,
+            baseURL: configuration.baseURL,
+            retry: configuration.retry,
+            requestTimeout: configuration.requestTimeout,
+            maximumConcurrentRequests: configuration.maximumConcurrentRequests,
+            requestsPerMinute: configuration.requestsPerMinute,
+            httpClient: httpClient,
+            advice: GeminiTransport.Advice(
+                modelVariable: "EMBEDDING_MODEL",
+                modelNotFound: "gemini-embedding-001 is the current embedding model",
+                badRequest: "check the input texts (each under 2,048 tokens) and EMBEDDING_DIM"
+            ),
+            logger: logger
+        )
     }
 
     public func embed(_ texts: [String], task: EmbeddingTask, titles: [String?]?) async throws -> [[Float]] {
@@ -137,113 +143,8 @@ public final class GeminiEmbeddings: EmbeddingProvider {
         return unit
     }
 
-    /// POSTs `body` to `method`, with pacing, the concurrency cap and retries; returns the body of
-    /// the 200 response.
+    /// POSTs `body` to `method` through the shared transport; returns the body of the 200 answer.
     private func call(_ method: String, body: Data) async throws -> Data {
-        let request = HTTPRequest(
-            method: .post,
-            url: configuration.endpoint(method),
-            headers: [HTTPHeader("x-goog-api-key", configuration.apiKey), HTTPHeader("Content-Type", "application/json")],
-            body: body,
-            timeout: configuration.requestTimeout
-        )
-        let policy = configuration.retry
-        var attempt = 1
-        while true {
-            if let pacer { try await pacer.waitForTurn() }
-            try await concurrency.acquire()
-            let outcome: Result<HTTPResponse, HTTPClientError>
-            do {
-                outcome = .success(try await http.send(request))
-            } catch let error as HTTPClientError {
-                outcome = .failure(error)
-            } catch {
-                concurrency.release()
-                throw error
-            }
-            concurrency.release()
-
-            let failure: EmbeddingError
-            var serverDelay: Duration?
-            switch outcome {
-            case .success(let response) where response.status == 200:
-                return response.body
-            case .success(let response):
-                let status = decodeStatus(response.body)
-                failure = error(for: response.status, status: status, method: method)
-                guard Self.retryableStatuses.contains(response.status) else { throw failure }
-                if status?.isDailyQuota == true {
-                    throw EmbeddingError(
-                        .rateLimited,
-                        "\(failure.message); this is a daily quota, so retrying now cannot succeed: wait for the reset or raise the quota",
-                        httpStatus: response.status
-                    )
-                }
-                serverDelay = status?.retryDelay
-                if let serverDelay, serverDelay > policy.maximumServerDelay {
-                    throw EmbeddingError(
-                        failure.kind,
-                        "\(failure.message); Gemini asked to retry after \(Self.format(serverDelay)), longer than the \(Self.format(policy.maximumServerDelay)) this client waits",
-                        httpStatus: response.status
-                    )
-                }
-            case .failure(let transport):
-                failure = EmbeddingError(.transport, "could not reach the Gemini API: \(transport.message)")
-                guard transport.isTransient else { throw failure }
-            }
-
-            guard attempt < policy.maximumAttempts else {
-                let tries = policy.maximumAttempts == 1 ? "" : " (after \(policy.maximumAttempts) attempts)"
-                throw EmbeddingError(failure.kind, failure.message + tries, httpStatus: failure.httpStatus)
-            }
-            let delay = policy.delay(afterAttempt: attempt, serverDelay: serverDelay)
-            logger.warning("Gemini request failed; retrying", metadata: [
-                "gemini.method": "\(method)",
-                "attempt": "\(attempt)",
-                "retry_in": "\(Self.format(delay))",
-                "error": "\(failure.message)",
-            ])
-            try await Task.sleep(for: delay)
-            attempt += 1
-        }
-    }
-
-    static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
-
-    /// `850 ms`, `12.5 s`: durations as an operator reads them.
-    static func format(_ duration: Duration) -> String {
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        if milliseconds < 1000 { return "\(Int(milliseconds.rounded())) ms" }
-        return "\((milliseconds / 100).rounded() / 10) s"
-    }
-
-    private func decodeStatus(_ body: Data) -> GeminiWire.Status? {
-        try? JSONDecoder().decode(GeminiWire.ErrorEnvelope.self, from: body).error
-    }
-
-    /// The error for a non-200 answer, saying what to fix.
-    private func error(for code: Int, status: GeminiWire.Status?, method: String) -> EmbeddingError {
-        let label = [String(code), status?.status].compactMap { $0 }.joined(separator: " ")
-        let said = status?.message.map { ": " + sanitise($0) } ?? ""
-        let what = "Gemini \(method) answered \(label)\(said)"
-        switch code {
-        case 400 where status?.isInvalidKey == true, 401, 403:
-            return EmbeddingError(.authentication, "\(what); check GEMINI_API_KEY (set, valid, and allowed to use the Generative Language API)", httpStatus: code)
-        case 404:
-            return EmbeddingError(.modelNotFound, "\(what); check EMBEDDING_MODEL ('\(model)'): gemini-embedding-001 is the current embedding model", httpStatus: code)
-        case 429:
-            return EmbeddingError(.rateLimited, "\(what); lower the request rate (requestsPerMinute, maximumConcurrentRequests) or raise the quota", httpStatus: code)
-        case 408, 500, 502, 503, 504:
-            return EmbeddingError(.unavailable, "\(what); the service is failing or overloaded, try again later", httpStatus: code)
-        default:
-            return EmbeddingError(.badRequest, "\(what); the request was not retried: check the input texts (each under 2,048 tokens) and EMBEDDING_DIM", httpStatus: code)
-        }
-    }
-
-    /// Google's message, shortened, and with the key masked should it ever be echoed.
-    private func sanitise(_ message: String) -> String {
-        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !configuration.apiKey.isEmpty { text = text.replacingOccurrences(of: configuration.apiKey, with: "***") }
-        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+        try await transport.post(model: model, method: method, body: body)
     }
 }
