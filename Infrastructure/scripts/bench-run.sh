@@ -71,3 +71,7 @@ kill -TERM "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null || true
 printf "%-44s %12s %12s %8s  %s\n" "enqueue to start p50 / p99 (ms), idle queue" \
     "$(result jobs_start_latency_p50_ms "$out") / $(result jobs_start_latency_p99_ms "$out")" "-" "-" "reported"
 rm -rf "$jobs_dir"
+
+# recall-server under wrk: all-HIT chat against /health of the same server, Redis then memory
+# cache; RSS and start-up time (Infrastructure/scripts/bench-server.sh).
+bash "$(dirname "${BASH_SOURCE[0]}")/bench-server.sh"
