@@ -28,6 +28,7 @@ let package = Package(
         // The fake Gemini API for benchmarks (`fake-gemini --port 8089 --latency-ms 40`).
         .executable(name: "fake-gemini", targets: ["FakeGeminiMain"]),
         .library(name: "JobsKit", targets: ["JobsKit"]),
+        .library(name: "RecallRuntime", targets: ["RecallRuntime"]),
         .library(name: "ChatKit", targets: ["ChatKit"]),
     ],
     dependencies: [
@@ -76,6 +77,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The composition root the programs share: the vector store, embedder and ingest pipeline
+        // built from Settings, and the ingest job handlers.
+        .target(
+            name: "RecallRuntime",
+            dependencies: [
+                "ConfigKit", "CacheKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Apps/RecallRuntime",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "RecallServer",
             dependencies: [
@@ -91,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,8 +116,8 @@ let package = Package(
         .executableTarget(
             name: "RecallCLI",
             dependencies: [
-                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit", "ChatKit",
-                "VectorStoreKit",
+                "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
+                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
+            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),
@@ -182,6 +195,7 @@ let package = Package(
         .target(
             name: "IngestKit",
             dependencies: [
+                "EmbeddingsKit", "VectorStoreKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Modules/IngestKit",
@@ -189,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestKitTests",
-            dependencies: ["IngestKit"],
+            dependencies: ["IngestKit", "EmbeddingsKit", "VectorStoreKit", "FakeGemini", "TestSupport"],
             path: "Tests/IngestKitTests",
             swiftSettings: swiftSettings
         ),
@@ -214,7 +228,7 @@ let package = Package(
         .target(
             name: "JobsKit",
             dependencies: [
-                "RedisKit", "MetricsKit",
+                "RedisKit", "MetricsKit", "ConfigKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -236,7 +250,7 @@ let package = Package(
         .executableTarget(
             name: "RecallBench",
             dependencies: [
-                "CacheKit", "RedisKit",
+                "CacheKit", "RedisKit", "JobsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",

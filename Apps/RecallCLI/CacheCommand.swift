@@ -30,14 +30,8 @@ struct CacheCommand: AsyncParsableCommand {
     )
 }
 
-/// Options every cache command that reads the configuration takes.
-struct CacheCommonOptions: ParsableArguments {
-    @Option(name: .long, help: "Path of the .env file to read (default: ./.env, or ENV_FILE).")
-    var envFile: String?
-
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
-}
+/// The cache commands take the options every command takes.
+typealias CacheCommonOptions = CommonOptions
 
 /// Exit statuses shared by the cache commands (sysexits.h where one fits).
 enum CacheExit {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CacheKit
+import JobsKit
 import Foundation
 
 /// `recall cache warm --file FILE`: store known answers to known questions ahead of demand.

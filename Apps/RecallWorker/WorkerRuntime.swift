@@ -42,15 +42,16 @@ enum WorkerRuntime {
 
         let metrics = RecallMetrics()
         metrics.bootstrapSwiftMetrics()
+        let queue: RedisStreamsQueue
         let redis: RedisClient
         do {
-            redis = RedisClient(
-                configuration: try RedisConfiguration(url: broker.url, poolSize: settings.redisPoolSize), logger: logger)
+            guard let opened = try RedisStreamsQueue.open(settings: settings, metrics: metrics, logger: logger) else {
+                refuse("no job broker is configured")
+            }
+            (queue, redis) = opened
         } catch {
             refuse("the job broker URL cannot be used: \(error)")
         }
-        let queue = RedisStreamsQueue(
-            redis: redis, keyPrefix: jobs.keyPrefix, options: queueOptions(jobs), metrics: metrics, logger: logger)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var worker: Worker?
@@ -103,18 +104,6 @@ enum WorkerRuntime {
             print(String(format: "recall-worker: drained processed=%d seconds=%.3f jobs_per_second=%.1f",
                          worker.processedCount, seconds, rate))
         }
-    }
-
-    static func queueOptions(_ jobs: JobSettings) -> JobQueueOptions {
-        JobQueueOptions(
-            retry: RetryPolicy(
-                maxAttempts: jobs.maxAttempts,
-                baseDelay: .milliseconds(jobs.backoffBaseMilliseconds),
-                maxDelay: .milliseconds(jobs.backoffMaxMilliseconds)
-            ),
-            lease: .seconds(jobs.leaseSeconds),
-            retention: .seconds(jobs.retentionSeconds)
-        )
     }
 
     /// Stops start-up with the configuration-error status, as every Recall program does.

@@ -10,6 +10,9 @@ struct RecallBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall-bench",
         abstract: "Measure Recall's hot paths (run through `make bench`).",
-        subcommands: [MemoryCacheBenchmark.self, RedisBenchmark.self]
+        subcommands: [
+            MemoryCacheBenchmark.self, RedisBenchmark.self, CacheBenchmark.self,
+            JobsEnqueueBenchmark.self, JobsLatencyBenchmark.self,
+        ]
     )
 }

@@ -11,22 +11,12 @@ struct RedisBenchmark: AsyncParsableCommand {
         abstract: "SET/GET per second through RedisKit, single commands and pipelined batches."
     )
 
-    @Option(help: "Redis URL (loopback only: this sends a flood of requests).") var url: String
-    @Option(help: "Concurrent callers.") var callers = 50
-    @Option(help: "Requests in total per scenario.") var requests = 200_000
+    @OptionGroup var load: RedisLoadOptions
     @Option(help: "Commands per pipelined batch.") var pipeline = 16
-    @Option(help: "Connections in the client's pool.") var poolSize = 8
-
-    func validate() throws {
-        let configuration = try RedisConfiguration(url: url)
-        guard ["127.0.0.1", "localhost", "::1"].contains(configuration.host) else {
-            throw ValidationError("recall-bench only sends load to 127.0.0.1, localhost or ::1, not \(configuration.host)")
-        }
-    }
 
     func run() async throws {
-        let client = RedisClient(configuration: try RedisConfiguration(url: url, poolSize: poolSize))
-        try await client.ping()
+        let (callers, requests, poolSize) = (load.callers, load.requests, load.poolSize)
+        let client = try await load.connect()
         let prefix = "recall-bench:\(UUID().uuidString):"
         // redis-benchmark's default payload is 3 bytes.
         let value: [UInt8] = Array("xxx".utf8)
@@ -59,14 +49,5 @@ struct RedisBenchmark: AsyncParsableCommand {
 
         _ = try await client.unlink((0..<callers).map { "\(prefix)\($0)" })
         await client.shutdown()
-    }
-
-    private func measure(callers: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> Duration {
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for caller in 0..<callers { group.addTask { try await body(caller) } }
-            try await group.waitForAll()
-        }
-        return ContinuousClock.now - start
     }
 }

@@ -38,7 +38,36 @@ out=$("$bench" redis --url "$redis_url" --callers 50 --requests "$requests" --pi
 row "RedisKit SET/GET, 50 callers vs -c 50 -P 1" "$(result redis_single_ops "$out")" "$ref_single" 0.8
 row "RedisKit pipelined x16 vs -c 50 -P 16" "$(result redis_pipelined_ops "$out")" "$ref_pipelined" 0.5
 
+echo "[bench] recall-bench redis-cache" >&2
+out=$("$bench" redis-cache --url "$redis_url" --callers 50 --requests "$requests" --batch 16)
+row "RedisCache get/set, 50 callers vs -c 50 -P 1" "$(result cache_single_ops "$out")" "$ref_single" 0.8
+row "RedisCache getMany/setMany x16 vs -P 16" "$(result cache_batched_ops "$out")" "$ref_pipelined" 0.5
+
 echo "[bench] recall-bench memory-cache" >&2
 out=$("$bench" memory-cache)
 printf "%-44s %12.0f %12s %8s  %s\n" "InProcessTTLCache hits/s, 1 thread" "$(result memory_cache_hits_1_thread "$out")" "-" "-" "target >= 5000000"
 printf "%-44s %12.0f %12s %8s  %s\n" "InProcessTTLCache hits/s, 2 threads contending" "$(result memory_cache_hits_2_threads "$out")" "-" "-" "reported"
+
+# Jobs: enqueues/s, then one `recall-worker run --concurrency 2` draining them (its own figure,
+# printed by --exit-when-idle), then enqueue-to-start latency with an idle worker listening.
+# The worker runs in an empty directory so that no developer .env leaks into the measurement.
+jobs_dir=$(mktemp -d)
+worker() { cd "$jobs_dir" && exec env REDIS_URL="$redis_url" JOB_KEY_PREFIX="$1" WORKER_METRICS_PORT=0 LOG_LEVEL=error \
+    "$RECALL_BENCH_BIN/recall-worker" run --concurrency 2 --diagnostic-tasks "${@:2}"; }
+job_count="${RECALL_BENCH_JOBS:-50000}"
+prefix="bench-jobs-$$"
+echo "[bench] recall-bench jobs-enqueue ($job_count no-op jobs)" >&2
+out=$("$bench" jobs-enqueue --url "$redis_url" --prefix "$prefix" --requests "$job_count" --callers 16)
+printf "%-44s %12.0f %12s %8s  %s\n" "jobs enqueued/s, 16 callers" "$(result jobs_enqueued_per_second "$out")" "-" "-" "reported"
+echo "[bench] recall-worker run --concurrency 2 draining them" >&2
+drained=$( (worker "$prefix" --exit-when-idle) | awk -F'jobs_per_second=' '/drained/ { print $2 }')
+row "recall-worker drain no-op jobs/s vs Celery" "${drained:-0}" 730 10
+echo "[bench] enqueue-to-start latency, idle worker" >&2
+latency_prefix="bench-latency-$$"
+(worker "$latency_prefix") & worker_pid=$!
+sleep 1
+out=$("$bench" jobs-latency --url "$redis_url" --prefix "$latency_prefix" --samples 300)
+kill -TERM "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null || true
+printf "%-44s %12s %12s %8s  %s\n" "enqueue to start p50 / p99 (ms), idle queue" \
+    "$(result jobs_start_latency_p50_ms "$out") / $(result jobs_start_latency_p99_ms "$out")" "-" "-" "reported"
+rm -rf "$jobs_dir"

@@ -9,6 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash Infrastructure/scripts/install-deps.sh
 echo "[bench] building recall-bench (release)" >&2
 swift build -c release --product recall-bench >&2
+swift build -c release --product recall-worker >&2
 bin="$(swift build -c release --show-bin-path)"
 mkdir -p bench-results
 RECALL_BENCH_BIN="$bin" bash Infrastructure/scripts/with-services.sh \

@@ -68,9 +68,31 @@ public protocol CacheBackend: Sendable {
 
     /// A snapshot of the backend's size and counters, for `GET /api/v1/cache/stats`.
     func stats() async throws -> CacheStats
+
+    /// The values of several keys, in their order, `nil` for each miss.
+    func getMany(_ keys: [String]) async throws -> [Data?]
+
+    /// Stores several entries with one TTL.
+    func setMany(_ entries: [(key: String, value: Data)], ttl: Duration) async throws
 }
 
 extension CacheBackend {
+    /// The values of several keys, in their order, `nil` for each miss.
+    ///
+    /// Backends that can answer a batch in one round trip (``RedisCache``) provide their own;
+    /// this default asks key by key.
+    public func getMany(_ keys: [String]) async throws -> [Data?] {
+        var values: [Data?] = []
+        values.reserveCapacity(keys.count)
+        for key in keys { values.append(try await get(key)) }
+        return values
+    }
+
+    /// Stores several entries with one TTL; the default sets them one by one.
+    public func setMany(_ entries: [(key: String, value: Data)], ttl: Duration) async throws {
+        for entry in entries { try await set(entry.key, value: entry.value, ttl: ttl) }
+    }
+
     /// The value stored under `key`, decoded from JSON as `type`, or `nil` if there is none.
     ///
     /// - Throws: the backend's error, or a `DecodingError` when the stored bytes are not a `T`.

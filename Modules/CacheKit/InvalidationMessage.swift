@@ -2,12 +2,16 @@
 /// that their near caches drop copies that are no longer true.
 ///
 /// On the wire it is one line of text, `<origin> key <key>`, `<origin> pattern <glob>` or
-/// `<origin> clear`: the origin (a random id per ``RedisCache`` instance) lets a process skip
+/// `<origin> clear`, or for a batch `<origin> keys <key>\n<key>…` (one message for a whole
+/// ``RedisCache/setMany(_:ttl:)``; keys holding a newline are sent one by one instead). The
+/// origin (a random id per ``RedisCache`` instance) lets a process skip
 /// its own messages, having already updated its own near cache. Keys may contain spaces; they
 /// are the rest of the line.
 enum InvalidationMessage: Sendable, Equatable {
     /// One key was set or deleted.
     case key(String)
+    /// Several keys were set at once.
+    case keys([String])
     /// Every key matching a ``GlobPattern`` was removed.
     case pattern(String)
     /// Every key under the prefix was removed.
@@ -21,6 +25,7 @@ enum InvalidationMessage: Sendable, Equatable {
     func encoded(origin: String) -> String {
         switch self {
         case .key(let key): "\(origin) key \(key)"
+        case .keys(let keys): "\(origin) keys \(keys.joined(separator: "\n"))"
         case .pattern(let pattern): "\(origin) pattern \(pattern)"
         case .clear: "\(origin) clear"
         }
@@ -35,6 +40,7 @@ enum InvalidationMessage: Sendable, Equatable {
         let origin = String(parts[0])
         switch (parts[1], parts.count) {
         case ("key", 3): return (origin, .key(String(parts[2])))
+        case ("keys", 3): return (origin, .keys(parts[2].split(separator: "\n").map(String.init)))
         case ("pattern", 3): return (origin, .pattern(String(parts[2])))
         case ("clear", 2): return (origin, .clear)
         default: return nil

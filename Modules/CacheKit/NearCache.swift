@@ -88,6 +88,13 @@ final class NearCache: CacheBackend, SharedCacheBackend {
         try await shared.set(key, value: value, ttl: ttl)
     }
 
+    func setMany(_ entries: [(key: String, value: Data)], ttl: Duration) async throws {
+        let message = InvalidationMessage.keys(entries.map(\.key))
+        forget(message)
+        defer { forget(message) }
+        try await shared.setMany(entries, ttl: ttl)
+    }
+
     @discardableResult
     func delete(_ key: String) async throws -> Bool {
         forget(.key(key))
@@ -190,6 +197,7 @@ final class NearCache: CacheBackend, SharedCacheBackend {
             state.epoch &+= 1
             switch message {
             case .key(let key): local.delete(key)
+            case .keys(let keys): for key in keys { local.delete(key) }
             case .pattern(let pattern): local.invalidate(pattern: pattern)
             case .clear: local.clear()
             }

@@ -65,10 +65,34 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         return value
     }
 
+    /// Stores the value with `SET … PX` and announces it to near caches, both in one round trip.
     public func set(_ key: String, value: Data, ttl: Duration) async throws {
         guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
-        try await client.set(try storageKey(key), value: Array(value), ttl: ttl)
-        try await publish(.key(key))
+        let set = RedisClient.setArguments(try storageKey(key), value: Array(value), ttl: ttl)
+        try await send([set, publishArguments(.key(key))])
+    }
+
+    /// All the values with one `MGET`: one round trip whatever the batch size.
+    public func getMany(_ keys: [String]) async throws -> [Data?] {
+        let values = try await client.mget(try keys.map { try storageKey($0) }).map { $0.map { Data($0) } }
+        for value in values {
+            if value == nil { lookups.recordMiss() } else { lookups.recordHit() }
+        }
+        return values
+    }
+
+    /// Every `SET … PX` and one announcement for the whole batch, pipelined in one round trip.
+    public func setMany(_ entries: [(key: String, value: Data)], ttl: Duration) async throws {
+        guard !entries.isEmpty else { return }
+        guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
+        var commands = try entries.map { RedisClient.setArguments(try storageKey($0.key), value: Array($0.value), ttl: ttl) }
+        let keys = entries.map(\.key)
+        if keys.contains(where: { $0.contains("\n") }) {
+            commands += keys.map { publishArguments(.key($0)) }
+        } else {
+            commands.append(publishArguments(.keys(keys)))
+        }
+        try await send(commands)
     }
 
     @discardableResult
@@ -208,6 +232,17 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
 
     private func publish(_ message: InvalidationMessage) async throws {
         try await client.publish(channel: channel, message: message.encoded(origin: origin))
+    }
+
+    private func publishArguments(_ message: InvalidationMessage) -> [[UInt8]] {
+        [Array("PUBLISH".utf8), Array(channel.utf8), Array(message.encoded(origin: origin).utf8)]
+    }
+
+    /// Sends a pipelined batch and throws the first error reply, if any.
+    private func send(_ commands: [[[UInt8]]]) async throws {
+        for reply in try await client.pipeline(bytes: commands) {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
     }
 
     /// Counts the evictions since the last reading. A count lower than before means the server

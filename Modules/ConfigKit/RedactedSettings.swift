@@ -62,6 +62,11 @@ extension Settings {
             "WORKER_METRICS_PORT": String(jobs.metricsPort),
             "BEAT_SCHEDULE": jobs.beatSchedule,
             "BEAT_LEASE_SECONDS": String(jobs.beatLeaseSeconds),
+            "INGEST_BATCH_SIZE": String(ingest.batchSize),
+            "INGEST_CONCURRENCY": String(ingest.concurrency),
+            "SCRAPE_ALLOWLIST": ingest.scrapeAllowlist.joined(separator: ","),
+            "SCRAPE_MAX_BYTES": String(ingest.scrapeMaxBytes),
+            "SCRAPE_TIMEOUT_SECONDS": String(ingest.scrapeTimeoutSeconds),
         ]
     }
 }

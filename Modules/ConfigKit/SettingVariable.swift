@@ -24,7 +24,9 @@ public struct SettingVariable: Sendable, Hashable {
 
 extension SettingVariable {
     /// Every variable Recall reads, in the order `.env.example` documents them.
-    public static let all: [SettingVariable] = [
+    public static let all: [SettingVariable] = core + ingest
+
+    private static let core: [SettingVariable] = [
         .init("ENV_FILE", ".env", "path of the .env file to read (set in the process environment only)"),
         .init("HOST", "127.0.0.1", "address recall-server listens on (0.0.0.0 to accept remote clients)"),
         .init("PORT", "8000", "TCP port recall-server listens on"),

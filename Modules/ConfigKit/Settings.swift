@@ -78,6 +78,9 @@ public struct Settings: Sendable, Equatable {
     /// The job queue, worker and beat settings.
     public var jobs: JobSettings
 
+    /// The ingest pipeline and scraping settings.
+    public var ingest: IngestSettings
+
     /// The `.env` file that was read, if any.
     public var envFilePath: String?
 }

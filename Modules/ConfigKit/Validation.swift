@@ -50,6 +50,7 @@ struct Validation {
             chatMaxQuestionCharacters: integer("CHAT_MAX_QUESTION_CHARS", in: 1...100_000),
             chatMaxOutputTokens: integer("CHAT_MAX_OUTPUT_TOKENS", in: 256...65_535),
             jobs: jobSettings(cacheRedis: redis),
+            ingest: ingestSettings(),
             envFilePath: envFilePath
         )
         if geminiAPIKey == nil {

@@ -31,6 +31,25 @@ extension RedisClient {
         }
     }
 
+    /// `MGET key…`: the values in the keys' order, `nil` where a key does not exist (or holds
+    /// something other than a string). An empty list sends nothing.
+    public func mget(_ keys: [String]) async throws -> [[UInt8]?] {
+        guard !keys.isEmpty else { return [] }
+        let reply = try await send(["MGET"] + keys)
+        guard case .array(let values) = reply, values.count == keys.count else { throw unexpected(reply, from: "MGET") }
+        return values.map(\.bytes)
+    }
+
+    /// The arguments of `SET key value [PX ttl]`, to send in a ``pipeline(bytes:)`` batch.
+    public static func setArguments(_ key: String, value: [UInt8], ttl: Duration?) -> [[UInt8]] {
+        var command: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), value]
+        if let ttl {
+            command.append(Array("PX".utf8))
+            command.append(Array(String(ttl.wholeMillisecondsRoundedUp).utf8))
+        }
+        return command
+    }
+
     /// `DEL key…`: removes keys; returns how many existed. An empty list sends nothing.
     public func delete(_ keys: [String]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
@@ -123,12 +142,9 @@ extension RedisClient {
     }
 
     private func setCommand(_ key: String, _ value: [UInt8], ttl: Duration?, onlyIfAbsent: Bool) -> [[UInt8]] {
-        var command: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), value]
-        if onlyIfAbsent { command.append(Array("NX".utf8)) }
-        if let ttl {
-            command.append(Array("PX".utf8))
-            command.append(Array(String(ttl.wholeMillisecondsRoundedUp).utf8))
-        }
+        var command = Self.setArguments(key, value: value, ttl: ttl)
+        // NX goes before PX; Redis accepts the options in any order, but keep the documented one.
+        if onlyIfAbsent { command.insert(Array("NX".utf8), at: 3) }
         return command
     }
 

@@ -84,6 +84,13 @@ public final class RedisClient: Sendable {
         return try await submit(commands.map(RedisCommand.init))
     }
 
+    /// Like ``pipeline(_:)`` with raw bytes per argument, for binary keys or values: several
+    /// commands, one round trip, replies in order, error replies returned in place.
+    public func pipeline(bytes commands: [[[UInt8]]]) async throws -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        return try await submit(commands.map(RedisCommand.init(bytes:)))
+    }
+
     /// Closes every pooled connection and waits for their threads to finish.
     ///
     /// Requests still queued fail with ``RedisError/Kind/closed``, and so does every later call.

@@ -78,6 +78,16 @@ struct CacheBackendConformanceTests {
         #expect(try await cache.get("empty") == Data())
     }
 
+    @Test("setMany stores a batch and getMany reads it back in order, nil for misses", arguments: BackendFactory.all)
+    func batches(factory: BackendFactory) async throws {
+        let cache = try await factory.make().backend
+        try await cache.set("b", value: Self.bytes("old"), ttl: .seconds(60))
+        try await cache.setMany([(key: "a", value: Self.bytes("1")), (key: "b", value: Self.bytes("2"))], ttl: .seconds(60))
+        #expect(try await cache.getMany(["b", "absent", "a"]) == [Self.bytes("2"), nil, Self.bytes("1")])
+        #expect(try await cache.getMany([]) == [])
+        try await cache.setMany([], ttl: .seconds(60))
+    }
+
     @Test("delete removes one key and reports whether it was there", arguments: BackendFactory.all)
     func delete(factory: BackendFactory) async throws {
         let cache = try await factory.make().backend

@@ -27,7 +27,7 @@ struct NearCacheTests {
 
     @Test("a set, delete, invalidate or clear in one instance drops the other's near copy")
     func invalidationsReachTheOtherInstance() async throws {
-        let (one, two, _, nearTwo) = try await Self.pair()
+        let (one, two, nearOne, nearTwo) = try await Self.pair()
         try await one.backend.set("k", value: Data("v1".utf8), ttl: .seconds(60))
         // The set's own message may reach the other instance after its first read and drop the
         // copy it made; once messages settle, reads come from the near cache.
@@ -43,6 +43,17 @@ struct NearCacheTests {
 
         _ = try await one.backend.delete("k")
         #expect(await eventually(timeout: .seconds(10)) { (try? await two.backend.get("k")) ?? nil == nil })
+
+        // A batch write is announced as one message naming every key.
+        try await nearOne.setMany([(key: "m1", value: Data("1".utf8)), (key: "m2", value: Data("1".utf8))], ttl: .seconds(60))
+        #expect(await eventually(timeout: .seconds(10)) { Self.text(try? await two.backend.get("m2")) == "1" })
+        try await nearOne.setMany([(key: "m1", value: Data("2".utf8)), (key: "m2", value: Data("2".utf8))], ttl: .seconds(60))
+        #expect(await eventually(timeout: .seconds(10)) {
+            (try? await two.backend.getMany(["m1", "m2"]))?.map(Self.text) == ["2", "2"]
+        })
+        _ = try await one.backend.delete("m1")
+        _ = try await one.backend.delete("m2")
+        #expect(await eventually(timeout: .seconds(10)) { nearTwo.localCount == 0 })
 
         let keys = ["chat:t=a:1", "chat:t=a:2", "chat:t=b:1"]
         for key in keys {

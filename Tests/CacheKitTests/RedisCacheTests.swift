@@ -166,8 +166,11 @@ struct RedisCacheTests {
         _ = try await cache.delete("a b")
         _ = try await cache.invalidate(pattern: "chat:*")
         _ = try await cache.clear()
-        #expect(await eventually { received.messages.count == 4 })
-        #expect(received.messages == [.key("a b"), .key("a b"), .pattern("chat:*"), .clear])
+        try await cache.setMany([(key: "x", value: Self.bytes("1")), (key: "y z", value: Self.bytes("2"))], ttl: .seconds(60))
+        try await cache.setMany([(key: "line\nbreak", value: Self.bytes("3"))], ttl: .seconds(60))
+        #expect(await eventually { received.messages.count == 6 })
+        #expect(received.messages == [.key("a b"), .key("a b"), .pattern("chat:*"), .clear,
+                                      .keys(["x", "y z"]), .key("line\nbreak")])
 
         await subscriber.stop()
         listener.cancel()

@@ -26,6 +26,32 @@ struct JobQueueConformanceTests {
         }
     }
 
+    @Test("a record's JSON has the documented snake_case fields, ISO 8601 dates and the result inline", arguments: QueueBackend.all)
+    func recordJSON(backend: QueueBackend) async throws {
+        try await withQueue(backend) { fixture in
+            let queue = fixture.queue
+            let id = try await queue.enqueue(type: "t", payload: json(#"{"secret_document":"x"}"#))
+            let (lease, _) = try await queue.startOne(consumer: "w1")
+            #expect(try await queue.complete(lease, result: json(#"{"chunks":3}"#)))
+            let record = try #require(try await queue.record(id: id))
+            let object = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(record))
+            #expect(object["id"] == .string(id))
+            #expect(object["status"] == .string("succeeded"))
+            #expect(object["attempts"] == .number(1))
+            #expect(object["result"] == .object(["chunks": .number(3)]))
+            #expect(object["error"] == .null)
+            #expect(object["payload"] == nil)
+            guard case .string(let created) = object["created_at"], case .string(let finished) = object["finished_at"] else {
+                Issue.record("created_at and finished_at must be strings: \(object)")
+                return
+            }
+            let parse = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            #expect(abs(try parse.parse(created).timeIntervalSince(record.createdAt)) < 0.001)
+            #expect(try parse.parse(finished) >= parse.parse(created))
+            #expect(created.hasSuffix("Z"))
+        }
+    }
+
     @Test("the same idempotency key twice gives one job", arguments: QueueBackend.all)
     func idempotencyKey(backend: QueueBackend) async throws {
         try await withQueue(backend) { fixture in

@@ -1,6 +1,8 @@
-/// Any JSON value, decoded and encoded again unchanged in meaning: lets `recall cache warm`
-/// store an answer in whatever shape the file gives it.
-enum JSONValue: Codable, Sendable, Equatable {
+/// Any JSON value, decoded and encoded again unchanged in meaning.
+///
+/// Job payloads and results are free-form JSON; this lets a ``JobRecord`` carry its result inside
+/// its own JSON, and lets `recall cache warm` store an answer in whatever shape a file gives it.
+public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -8,7 +10,7 @@ enum JSONValue: Codable, Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -25,7 +27,7 @@ enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
