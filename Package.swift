@@ -276,8 +276,8 @@ let package = Package(
             path: "Modules/EmbeddingsKit",
             swiftSettings: swiftSettings
         ),
-        // A fake of the Gemini embeddings API, written from its documented contract, for tests
-        // and benchmarks; binds 127.0.0.1 only.
+        // A fake of the Gemini API (embeddings, generateContent, models.get), written from its
+        // documented contract, for tests and benchmarks; binds 127.0.0.1 only.
         .target(
             name: "FakeGemini",
             dependencies: [
