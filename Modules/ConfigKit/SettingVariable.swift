@@ -61,6 +61,7 @@ extension SettingVariable {
         .init("CHAT_PROVIDER", "", "gemini or extractive; unset means gemini when GEMINI_API_KEY is set, else extractive"),
         .init("CHAT_MODEL", "gemini-2.5-flash", "Gemini model that writes answers"),
 
+        .init("CHAT_ALLOWED_MODELS", "", "other models a question may ask for, comma-separated; unset means only CHAT_MODEL"),
         .init("CHAT_TOP_K", "5", "chunks retrieved for each question and given to the model as numbered sources"),
         .init("CHAT_MAX_QUESTION_CHARS", "2000", "longest question accepted, in characters; longer ones are refused with a clear error"),
         .init("CHAT_MAX_OUTPUT_TOKENS", "8192", "Gemini maxOutputTokens per answer; thinking tokens count against it, so keep room above the answer"),

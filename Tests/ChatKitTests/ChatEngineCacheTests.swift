@@ -231,3 +231,28 @@ struct ChatEngineCacheTests {
         #expect(sent == 0)
     }
 }
+
+/// Which models a question may name.
+@Suite("ChatEngine model choice", .enabled(if: TestServices.isAvailable(.redis)))
+struct ChatEngineModelTests {
+    @Test("an allowed model answers under its own key; one not offered is refused before anything is sent")
+    func allowList() async throws {
+        let fixture = try await ChatFixture.make(allowedModels: ["gemini-2.5-flash-lite"])
+        try await fixture.addHandbook()
+        let question = ChatEngineCacheTests.vacation
+        let lite = try await fixture.engine.answer(ChatQuestion(question: question, model: "gemini-2.5-flash-lite"))
+        let standard = try await fixture.engine.answer(ChatQuestion(question: question))
+        let refused = await #expect(throws: ChatError.self) {
+            try await fixture.engine.answer(ChatQuestion(question: question, model: "gemini-2.5-pro"))
+        }
+        let paths = fixture.fake.requests.map(\.path)
+        await fixture.shutdown()
+
+        #expect(lite.model == "gemini-2.5-flash-lite")
+        #expect(!standard.cached, "the model is part of the key")
+        #expect(lite.cacheKey != standard.cacheKey)
+        #expect(refused?.kind == .invalidModel)
+        #expect(refused?.message.contains("gemini-2.5-flash, gemini-2.5-flash-lite") == true, "\(refused?.message ?? "")")
+        #expect(paths == ["/v1beta/models/gemini-2.5-flash-lite:generateContent", "/v1beta/models/gemini-2.5-flash:generateContent"])
+    }
+}

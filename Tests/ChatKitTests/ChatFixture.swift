@@ -25,8 +25,8 @@ struct ChatFixture {
     let engine: ChatEngine
 
     /// A fixture; `latency` is added to every fake Gemini answer.
-    static func make(latency: Duration = .zero, maxQuestionCharacters: Int = 2000) async throws -> ChatFixture {
-        let fake = try await FakeGeminiServer.start(latency: latency)
+    static func make(latency: Duration = .zero, maxQuestionCharacters: Int = 2000, allowedModels: Set<String>? = nil) async throws -> ChatFixture {
+        let fake = try await FakeGeminiServer.start(latency: latency, models: FakeGeminiServer.defaultModels.union(["gemini-2.5-flash-lite"]))
         var configuration = CacheConfiguration()
         configuration.backend = .redis
         let timeout = Duration.seconds(2)
@@ -46,7 +46,8 @@ struct ChatFixture {
         )
         let engine = ChatEngine(
             embeddings: embeddings, store: store, generator: generator, cache: cache,
-            topK: 2, ttl: .seconds(60), logger: silentLogger, maxQuestionCharacters: maxQuestionCharacters
+            topK: 2, ttl: .seconds(60), logger: silentLogger, maxQuestionCharacters: maxQuestionCharacters,
+            allowedModels: allowedModels
         )
         return ChatFixture(fake: fake, cache: cache, store: store, embeddings: embeddings, generator: generator, engine: engine)
     }
