@@ -88,6 +88,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "RecallRuntimeTests",
+            dependencies: [
+                "RecallRuntime", "ConfigKit", "IngestKit", "JobsKit", "VectorStoreKit", "EmbeddingsKit", "FakeGemini",
+                "MetricsKit", "RedisKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RecallRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "RecallServer",
             dependencies: [
