@@ -66,14 +66,14 @@ struct IngestCommandTests {
 
         let migrate = try TestPrograms.run("recall", ["db", "migrate"], environment: Self.environment(database))
         #expect(migrate.status == 0, "\(migrate.standardError)")
-        #expect(migrate.standardOutput.contains("applied migrations 1, 2, 3, 4"))
+        #expect(migrate.standardOutput.contains("applied migrations 1, 2, 3, 4, 5"))
         let again = try TestPrograms.run("recall", ["db", "migrate", "--json"], environment: Self.environment(database))
         #expect(again.standardOutput.contains("\"applied\":[]"))
 
         let status = try TestPrograms.run("recall", ["db", "status", "--json"], environment: Self.environment(database))
         #expect(status.status == 0, "\(status.standardError)")
         let report = try Self.decode(Status.self, status)
-        #expect(report.applied == [1, 2, 3, 4] && report.pending.isEmpty)
+        #expect(report.applied == [1, 2, 3, 4, 5] && report.pending.isEmpty)
         #expect(report.stored_dimensions == 768 && report.configured_dimensions == 768)
         #expect(report.hnsw_index && report.ready)
         #expect(report.documents == 0 && report.chunks == 0)
