@@ -261,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "RecallBench",
             dependencies: [
-                "CacheKit", "RedisKit",
+                "CacheKit", "RedisKit", "IngestKit", "EmbeddingsKit", "VectorStoreKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",

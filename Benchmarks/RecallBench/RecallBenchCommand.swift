@@ -10,6 +10,6 @@ struct RecallBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall-bench",
         abstract: "Measure Recall's hot paths (run through `make bench`).",
-        subcommands: [MemoryCacheBenchmark.self, RedisBenchmark.self]
+        subcommands: [MemoryCacheBenchmark.self, RedisBenchmark.self, IngestBenchmark.self, SearchBenchmark.self]
     )
 }
