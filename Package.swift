@@ -89,6 +89,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "RecallRuntimeTests",
+            dependencies: [
+                "RecallRuntime", "ConfigKit", "IngestKit", "JobsKit", "VectorStoreKit", "EmbeddingsKit", "FakeGemini",
+                "MetricsKit", "RedisKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RecallRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "RecallServer",
             dependencies: [
@@ -250,7 +262,7 @@ let package = Package(
         .executableTarget(
             name: "RecallBench",
             dependencies: [
-                "CacheKit", "RedisKit", "JobsKit",
+                "CacheKit", "RedisKit", "JobsKit", "IngestKit", "EmbeddingsKit", "VectorStoreKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",

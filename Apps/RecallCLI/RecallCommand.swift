@@ -5,6 +5,9 @@ struct RecallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall",
         abstract: "Operate Recall from the terminal: configuration, cache, documents, jobs and questions.",
-        subcommands: [ConfigCommand.self, CacheCommand.self, EmbedCommand.self, JobsCommand.self, AskCommand.self, SearchCommand.self]
+        subcommands: [
+            ConfigCommand.self, CacheCommand.self, EmbedCommand.self, DbCommand.self, IngestCommand.self,
+            JobsCommand.self, AskCommand.self, SearchCommand.self,
+        ]
     )
 }
