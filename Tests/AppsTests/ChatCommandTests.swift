@@ -119,7 +119,7 @@ struct ChatCommandTests {
                                                         ]))
         #expect(output.status == 0, "\(output.standardError)")
         let reply = try JSONDecoder().decode(Reply.self, from: Data(output.standardOutput.utf8))
-        #expect(reply.model == "gemini-2.5-flash")
+        #expect(reply.model == "gemini-3.5-flash")
         #expect(reply.answer.contains("Employees get 25 vacation days") && reply.answer.hasSuffix("[1]"))
         #expect(!(output.standardOutput + output.standardError).contains("chat-key-5"))
     }

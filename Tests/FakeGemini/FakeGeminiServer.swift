@@ -25,7 +25,7 @@ public final class FakeGeminiServer: Sendable {
     /// The key the fake accepts unless told otherwise.
     public static let apiKey = "fake-gemini-test-key"
     /// The models that exist unless told otherwise: the embedding model and a chat model.
-    public static let defaultModels: Set<String> = ["gemini-embedding-001", "gemini-2.5-flash"]
+    public static let defaultModels: Set<String> = ["gemini-embedding-001", "gemini-2.5-flash", "gemini-3.5-flash"]
 
     /// The port it listens on (127.0.0.1 only).
     public let port: Int
