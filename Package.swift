@@ -106,6 +106,18 @@ let package = Package(
             path: "Apps/RecallServerCore",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RecallRuntimeTests",
+            dependencies: [
+                "RecallRuntime", "ConfigKit", "IngestKit", "JobsKit", "VectorStoreKit", "EmbeddingsKit", "FakeGemini",
+                "MetricsKit", "RedisKit", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/RecallRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "RecallServer",
             dependencies: [
@@ -282,7 +294,7 @@ let package = Package(
         .executableTarget(
             name: "RecallBench",
             dependencies: [
-                "CacheKit", "RedisKit", "JobsKit",
+                "CacheKit", "RedisKit", "JobsKit", "IngestKit", "EmbeddingsKit", "VectorStoreKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecallBench",
@@ -308,8 +320,8 @@ let package = Package(
             path: "Modules/EmbeddingsKit",
             swiftSettings: swiftSettings
         ),
-        // A fake of the Gemini embeddings API, written from its documented contract, for tests
-        // and benchmarks; binds 127.0.0.1 only.
+        // A fake of the Gemini API (embeddings, generateContent, models.get), written from its
+        // documented contract, for tests and benchmarks; binds 127.0.0.1 only.
         .target(
             name: "FakeGemini",
             dependencies: [

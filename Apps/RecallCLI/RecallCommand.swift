@@ -4,7 +4,10 @@ import ArgumentParser
 struct RecallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall",
-        abstract: "Operate Recall from the terminal: configuration, cache, documents and jobs.",
-        subcommands: [ConfigCommand.self, CacheCommand.self, EmbedCommand.self, JobsCommand.self]
+        abstract: "Operate Recall from the terminal: configuration, cache, documents, jobs and questions.",
+        subcommands: [
+            ConfigCommand.self, CacheCommand.self, EmbedCommand.self, DbCommand.self, IngestCommand.self,
+            JobsCommand.self, AskCommand.self, SearchCommand.self,
+        ]
     )
 }

@@ -1,18 +1,49 @@
+import CacheKit
+import ConfigKit
 import JobsKit
+import Logging
+import MetricsKit
+import RecallRuntime
 
 /// The task handlers this worker serves.
 ///
 /// `cleanup_failed_jobs` is always served (the `Worker` brings it). `process_document` and
-/// `scrape_url` are registered here once the ingest pipeline provides their handlers, with
-/// `handlers.register(TaskName.processDocument, payload: ProcessDocumentPayload.self) { … }`;
-/// until then a worker does not claim to run them, and such jobs wait, retry and, if no worker
-/// ever serves them, reach the dead-letter set where they can be re-queued.
+/// `scrape_url` are served when `DATABASE_URL` names the PostgreSQL that the servers read: an
+/// in-memory store in a worker would keep documents nobody can search. Without it the worker does
+/// not claim those tasks, and their jobs wait for a worker that does.
 enum TaskCatalog {
-    static func handlers(for queue: RedisStreamsQueue, diagnostics: Bool) -> JobHandlerRegistry {
+    /// What the ingest handlers hold open, to close at shutdown.
+    struct Resources {
+        var runtime: IngestRuntime?
+        var cache: ResponseCache?
+
+        func close() async {
+            await runtime?.shutdown()
+            await cache?.shutdown()
+        }
+    }
+
+    static func handlers(
+        for queue: RedisStreamsQueue, settings: Settings, diagnostics: Bool, metrics: RecallMetrics, logger: Logger
+    ) async throws(StartupError) -> (JobHandlerRegistry, Resources) {
         var handlers = JobHandlerRegistry()
         if diagnostics {
             handlers.registerDiagnosticTasks(for: queue)
         }
-        return handlers
+        guard settings.databaseURL != nil else {
+            logger.warning("DATABASE_URL is not set: this worker does not serve process_document or scrape_url")
+            return (handlers, Resources())
+        }
+        // The cache is opened only to advance the corpus generation after each stored document.
+        let cache = await CacheFactory.make(settings: settings, metrics: metrics, logger: logger)
+        do {
+            let runtime = try await IngestRuntime.open(
+                settings: settings, corpusChanged: IngestRuntime.bumpingGeneration(of: cache, logger: logger), logger: logger)
+            IngestTasks.register(into: &handlers, runtime: runtime)
+            return (handlers, Resources(runtime: runtime, cache: cache))
+        } catch {
+            await cache.shutdown()
+            throw error
+        }
     }
 }

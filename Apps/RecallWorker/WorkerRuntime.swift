@@ -1,6 +1,7 @@
 import AppSupport
 import ConfigKit
 import Foundation
+import RecallRuntime
 import JobsKit
 import Logging
 import MetricsKit
@@ -54,6 +55,7 @@ enum WorkerRuntime {
         }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var resources = TaskCatalog.Resources()
         var worker: Worker?
         var beat: JobsKit.Beat?
         if mode.worker {
@@ -62,9 +64,15 @@ enum WorkerRuntime {
                 shutdownGracePeriod: .seconds(jobs.shutdownGraceSeconds),
                 exitWhenIdle: mode.exitWhenIdle
             )
+            let handlers: JobHandlerRegistry
+            do {
+                (handlers, resources) = try await TaskCatalog.handlers(
+                    for: queue, settings: settings, diagnostics: mode.diagnosticTasks, metrics: metrics, logger: logger)
+            } catch {
+                refuse(error.message)
+            }
             worker = Worker(
-                queue: queue, handlers: TaskCatalog.handlers(for: queue, diagnostics: mode.diagnosticTasks),
-                configuration: configuration, metrics: metrics, logger: logger
+                queue: queue, handlers: handlers, configuration: configuration, metrics: metrics, logger: logger
             )
         }
         if mode.beat {
@@ -95,6 +103,7 @@ enum WorkerRuntime {
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(jobs.shutdownGraceSeconds + 10)
         try await ServiceGroup(configuration: group).run()
+        await resources.close()
         await redis.shutdown()
 
         if mode.exitWhenIdle, let worker {

@@ -12,7 +12,7 @@ struct RecallBenchCommand: AsyncParsableCommand {
         abstract: "Measure Recall's hot paths (run through `make bench`).",
         subcommands: [
             MemoryCacheBenchmark.self, RedisBenchmark.self, CacheBenchmark.self,
-            JobsEnqueueBenchmark.self, JobsLatencyBenchmark.self,
+            JobsEnqueueBenchmark.self, JobsLatencyBenchmark.self, IngestBenchmark.self, SearchBenchmark.self,
         ]
     )
 }

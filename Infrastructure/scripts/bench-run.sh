@@ -72,6 +72,36 @@ printf "%-44s %12s %12s %8s  %s\n" "enqueue to start p50 / p99 (ms), idle queue"
     "$(result jobs_start_latency_p50_ms "$out") / $(result jobs_start_latency_p99_ms "$out")" "-" "-" "reported"
 rm -rf "$jobs_dir"
 
+# --- Ingest: the pipeline against fake-gemini with 100 ms per request -------------------------
+# The bound is what the latency allows: concurrency x batch size chunks per 0.1 s.
+ingest_concurrency="${RECALL_BENCH_INGEST_CONCURRENCY:-4}"
+ingest_batch="${RECALL_BENCH_INGEST_BATCH:-100}"
+fake_log="$(mktemp)"
+"${RECALL_BENCH_BIN}/fake-gemini" --port 0 --latency-ms 100 >"$fake_log" 2>&1 &
+fake_pid=$!
+trap 'kill "$fake_pid" 2>/dev/null || true; rm -f "$fake_log"' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" "$fake_log" && break; sleep 0.1; done
+fake_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$fake_log" | head -1)"
+[[ -n "$fake_url" ]] || { echo "fake-gemini did not start: $(cat "$fake_log")" >&2; exit 1; }
+echo "[bench] recall-bench ingest against fake-gemini at $fake_url (100 ms latency)" >&2
+out=$("$bench" ingest --gemini-url "$fake_url" --latency-ms 100 --concurrency "$ingest_concurrency" --batch-size "$ingest_batch")
+kill "$fake_pid" 2>/dev/null || true
+row "ingest chunks/s vs concurrency x batch / 0.1 s" "$(result ingest_chunks_per_second "$out")" "$(result ingest_bound_chunks_per_second "$out")" 0.9
+
+# --- Search: PostgresVectorStore vs psql on the same statement, and HNSW recall --------------
+# Loads 100,000 chunks of 768 dimensions into the throwaway database (generated inside
+# PostgreSQL, then one HNSW build), so the whole section stays within a few minutes.
+search_rows="${RECALL_BENCH_SEARCH_ROWS:-100000}"
+echo "[bench] recall-bench search over $search_rows chunks x 768 (vs psql)" >&2
+out=$("$bench" search --database-url "${RECALL_TEST_DATABASE_URL:?run through make bench}" \
+    --psql "${RECALL_TEST_PG_BIN:?run through make bench}/psql" --rows "$search_rows" --dim 768)
+# Latency: lower is better, so the ratio shown is psql / recall (target: recall within 1.1x).
+row "search p50 (psql us / recall us)" "$(result psql_search_p50_us "$out")" "$(result search_p50_us "$out")" 0.909
+row "search p99 (psql us / recall us)" "$(result psql_search_p99_us "$out")" "$(result search_p99_us "$out")" 0.909
+printf "%-44s %12s %12s %8s  %s\n" "search p50 / p99, recall (us)" "$(result search_p50_us "$out")/$(result search_p99_us "$out")" "$(result psql_search_p50_us "$out")/$(result psql_search_p99_us "$out")" "-" "reported"
+recall_permille="$(result search_recall_at_10_permille "$out")"
+awk -v r="$recall_permille" 'BEGIN { printf "%-44s %12.3f %12s %8s  %s\n", "HNSW recall@10 vs exact search", r / 1000, "-", "-", (r >= 950 ? "ok (target >= 0.95)" : "BELOW target 0.95") }'
+
 # recall-server under wrk: all-HIT chat against /health of the same server, Redis then memory
 # cache; RSS and start-up time (Infrastructure/scripts/bench-server.sh).
 bash "$(dirname "${BASH_SOURCE[0]}")/bench-server.sh"

@@ -32,6 +32,8 @@ public final class ChatEngine: Sendable {
     public let ttl: Duration
     /// The longest question accepted, in characters.
     public let maxQuestionCharacters: Int
+    /// The models a question may name besides the generator's own; nil for any model name.
+    public let allowedModels: Set<String>?
     /// The longest session ID or tenant accepted, in characters.
     public static let maxIdentifierCharacters = 256
 
@@ -53,6 +55,9 @@ public final class ChatEngine: Sendable {
     ///   - ttl: how long answers stay cached (`CACHE_TTL_SECONDS`).
     ///   - logger: where answers are logged (keys and timings, never question text).
     ///   - maxQuestionCharacters: the longest question accepted (`CHAT_MAX_QUESTION_CHARS`).
+    ///   - allowedModels: the models a question may name besides the generator's own
+    ///     (`CHAT_ALLOWED_MODELS`); nil accepts any model name. Every model costs what Google
+    ///     charges for it, so a server should pass a list.
     public init(
         embeddings: any EmbeddingProvider,
         store: any VectorStore,
@@ -61,7 +66,8 @@ public final class ChatEngine: Sendable {
         topK: Int,
         ttl: Duration,
         logger: Logger,
-        maxQuestionCharacters: Int = 2000
+        maxQuestionCharacters: Int = 2000,
+        allowedModels: Set<String>? = nil
     ) {
         self.embeddings = embeddings
         self.store = store
@@ -71,6 +77,7 @@ public final class ChatEngine: Sendable {
         self.ttl = ttl
         self.logger = logger
         self.maxQuestionCharacters = max(1, maxQuestionCharacters)
+        self.allowedModels = allowedModels
     }
 
     /// The model a question without one is answered with.
@@ -196,6 +203,10 @@ public final class ChatEngine: Sendable {
         guard let model, !model.isEmpty else { return generator.model }
         guard let id = GeminiChat.modelID(model) else {
             throw ChatError(.invalidModel, "'\(model)' is not a model name: use letters, digits, '-', '.' and '_', such as gemini-2.5-flash")
+        }
+        if let allowedModels, id != generator.model, !allowedModels.contains(id) {
+            let offered = ([generator.model] + allowedModels.sorted()).joined(separator: ", ")
+            throw ChatError(.invalidModel, "model '\(id)' is not offered here; ask for one of: \(offered) (or leave the model out)")
         }
         return id
     }

@@ -30,8 +30,8 @@ public enum ChatEngineFactory {
         }
     }
 
-    /// An engine with the settings' `CHAT_TOP_K`, `CACHE_TTL_SECONDS` and
-    /// `CHAT_MAX_QUESTION_CHARS`.
+    /// An engine with the settings' `CHAT_TOP_K`, `CACHE_TTL_SECONDS`, `CHAT_MAX_QUESTION_CHARS`
+    /// and `CHAT_ALLOWED_MODELS`.
     public static func makeEngine(
         settings: Settings,
         embeddings: any EmbeddingProvider,
@@ -43,7 +43,8 @@ public enum ChatEngineFactory {
         ChatEngine(
             embeddings: embeddings, store: store, generator: generator, cache: cache,
             topK: settings.chatTopK, ttl: .seconds(settings.cacheTTLSeconds), logger: logger,
-            maxQuestionCharacters: settings.chatMaxQuestionCharacters
+            maxQuestionCharacters: settings.chatMaxQuestionCharacters,
+            allowedModels: Set(settings.chatAllowedModels)
         )
     }
 }

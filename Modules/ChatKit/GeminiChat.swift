@@ -45,7 +45,7 @@ public final class GeminiChat: AnswerGenerator {
         /// A configuration with Google's endpoint.
         public init(
             apiKey: String,
-            model: String = "gemini-2.5-flash",
+            model: String = "gemini-3.5-flash",
             baseURL: String = "https://generativelanguage.googleapis.com",
             maxOutputTokens: Int = 8192,
             temperature: Double = 0.2,

@@ -59,8 +59,9 @@ extension SettingVariable {
         .init("GEMINI_API_KEY", "", "Google Gemini API key", secret: true),
         .init("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com", "Gemini API base URL (tests and proxies point it elsewhere)"),
         .init("CHAT_PROVIDER", "", "gemini or extractive; unset means gemini when GEMINI_API_KEY is set, else extractive"),
-        .init("CHAT_MODEL", "gemini-2.5-flash", "Gemini model that writes answers"),
+        .init("CHAT_MODEL", "gemini-3.5-flash", "Gemini model that writes answers (checked at start-up: Google retires models; gemini-2.5-flash is reported retired from 2026-12-01)"),
 
+        .init("CHAT_ALLOWED_MODELS", "", "other models a question may ask for, comma-separated; unset means only CHAT_MODEL"),
         .init("CHAT_TOP_K", "5", "chunks retrieved for each question and given to the model as numbered sources"),
         .init("CHAT_MAX_QUESTION_CHARS", "2000", "longest question accepted, in characters; longer ones are refused with a clear error"),
         .init("CHAT_MAX_OUTPUT_TOKENS", "8192", "Gemini maxOutputTokens per answer; thinking tokens count against it, so keep room above the answer"),

@@ -68,6 +68,9 @@ public struct Settings: Sendable, Equatable {
     public var geminiBaseURL: String
     public var chatProvider: ChatProviderChoice
     public var chatModel: String
+    /// Models a question may name besides `CHAT_MODEL` (`CHAT_ALLOWED_MODELS`); each costs what
+    /// Google charges for it, so the list is the operator's choice, empty by default.
+    public var chatAllowedModels: [String]
     /// Chunks retrieved per question (`CHAT_TOP_K`).
     public var chatTopK: Int
     /// The longest question accepted, in characters (`CHAT_MAX_QUESTION_CHARS`).

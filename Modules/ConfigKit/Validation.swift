@@ -46,6 +46,7 @@ struct Validation {
             geminiBaseURL: httpURL("GEMINI_BASE_URL"),
             chatProvider: chatProvider,
             chatModel: text("CHAT_MODEL"),
+            chatAllowedModels: modelList("CHAT_ALLOWED_MODELS"),
             chatTopK: integer("CHAT_TOP_K", in: 1...100),
             chatMaxQuestionCharacters: integer("CHAT_MAX_QUESTION_CHARS", in: 1...100_000),
             chatMaxOutputTokens: integer("CHAT_MAX_OUTPUT_TOKENS", in: 256...65_535),
@@ -157,6 +158,23 @@ struct Validation {
             return 3072
         }
         return number
+    }
+
+    /// A comma-separated list of model names (letters, digits, '-', '.', '_'; `models/` dropped).
+    private mutating func modelList(_ name: String) -> [String] {
+        var models: [String] = []
+        for item in text(name).split(separator: ",") {
+            var model = item.trimmingCharacters(in: .whitespaces)
+            if model.hasPrefix("models/") { model.removeFirst("models/".count) }
+            if model.isEmpty { continue }
+            guard model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+                report(name, text(name), "'\(model)' is not a model name",
+                       fix: "list model names separated by commas, such as gemini-2.5-flash-lite,gemini-2.5-pro")
+                continue
+            }
+            models.append(model)
+        }
+        return models
     }
 
     private mutating func keyPrefix() -> String {

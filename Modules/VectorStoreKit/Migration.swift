@@ -46,5 +46,13 @@ struct Migration: Sendable {
         Migration(version: 4, name: "HNSW cosine index on chunks.content_vector") { sql in
             [sql.createIndex(named: VectorSQL.indexName, column: "content_vector")]
         },
+        // A 768-float vector (3 KB) is over the default 2 KB TOAST threshold, so it was moved out
+        // of the row: the table's own pages then looked tiny, the planner priced a sequential
+        // scan far below its real cost (every row detoasted) and chose it over the HNSW index.
+        // Rows up to a page now keep their vector inline (1536 floats fit; 3072 still go out of
+        // line, and are searched through the halfvec index expression anyway).
+        Migration(version: 5, name: "keep vectors inline for honest scan costs") { _ in
+            ["ALTER TABLE chunks SET (toast_tuple_target = 8160)"]
+        },
     ]
 }

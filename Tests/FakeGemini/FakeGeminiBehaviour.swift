@@ -29,7 +29,7 @@ struct FakeGeminiBehaviour: Sendable {
     let state: FakeGeminiState
 
     /// The common part of every method: log, latency, key, scripted faults, model, JSON.
-    func respond(to request: Request, context: BasicRequestContext, handler: Handler) async throws -> Response {
+    func respond(to request: Request, context: BasicRequestContext, expectsBody: Bool = true, handler: Handler) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 64 << 20)
         var headers: [String: String] = [:]
@@ -66,6 +66,7 @@ struct FakeGeminiBehaviour: Sendable {
             guard models.contains(model) else {
                 throw FakeGeminiFailure(404, "models/\(model) is not found for API version v1beta, or is not supported for this method. Call ListModels to see the list of available models and their supported methods.")
             }
+            guard expectsBody else { return Self.json(status: .ok, try handler(model, [:])) }
             guard let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] else {
                 throw FakeGeminiFailure(400, "Invalid JSON payload received.")
             }

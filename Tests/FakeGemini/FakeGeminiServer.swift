@@ -5,8 +5,9 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// A stand-in for the Gemini embeddings API on 127.0.0.1, written from the documented contract
-/// (see ``FakeGeminiBehaviour`` for what it answers and why).
+/// A stand-in for the Gemini API on 127.0.0.1 — embeddings, `generateContent` and the model
+/// metadata — written from the documented contract (see ``FakeGeminiBehaviour`` and
+/// `FakeGeminiBehaviour+Generate.swift` for what it answers and why).
 ///
 /// ```swift
 /// let fake = try await FakeGeminiServer.start()
@@ -16,12 +17,15 @@ import Synchronization
 /// let sent = fake.requests
 /// ```
 ///
-/// Adding another method later (`:generateContent` for chat answers) means one more `route` line
-/// in ``makeRouter(state:)`` and one handler in ``FakeGeminiBehaviour``: authentication, faults,
-/// latency and the request log already apply to every route.
+/// Authentication, faults, latency and the request log apply to every route, so a chat test can
+/// script a 429 with `RetryInfo` exactly as an embeddings test does. ``generateContentCount``
+/// tells how many answers were asked for; ``setGeneration(_:)`` makes them cut off, blocked or
+/// empty.
 public final class FakeGeminiServer: Sendable {
     /// The key the fake accepts unless told otherwise.
     public static let apiKey = "fake-gemini-test-key"
+    /// The models that exist unless told otherwise: the embedding model and a chat model.
+    public static let defaultModels: Set<String> = ["gemini-embedding-001", "gemini-2.5-flash", "gemini-3.5-flash"]
 
     /// The port it listens on (127.0.0.1 only).
     public let port: Int
@@ -50,7 +54,7 @@ public final class FakeGeminiServer: Sendable {
         port: Int = 0,
         apiKey: String = FakeGeminiServer.apiKey,
         latency: Duration = .zero,
-        models: Set<String> = ["gemini-embedding-001"]
+        models: Set<String> = FakeGeminiServer.defaultModels
     ) async throws -> FakeGeminiServer {
         let state = FakeGeminiState(apiKey: apiKey, latency: latency, models: models)
         let (app, logger, ports) = makeApplication(port: port, state: state)
@@ -71,7 +75,7 @@ public final class FakeGeminiServer: Sendable {
         port: Int, apiKey: String = FakeGeminiServer.apiKey, latency: Duration = .zero,
         onListening: @escaping @Sendable (Int) -> Void
     ) async throws {
-        let state = FakeGeminiState(apiKey: apiKey, latency: latency, models: ["gemini-embedding-001"])
+        let state = FakeGeminiState(apiKey: apiKey, latency: latency, models: defaultModels)
         let (app, _, ports) = makeApplication(port: port, state: state)
         let announce = Task {
             for await bound in ports { onListening(bound) }
@@ -121,6 +125,18 @@ public final class FakeGeminiServer: Sendable {
         FakeGeminiBehaviour.vector(for: text, dimensions: dimensions)
     }
 
+    /// How answers to `generateContent` come out from now on (``FakeGeminiGeneration/answer(_:)``
+    /// by default).
+    public func setGeneration(_ generation: FakeGeminiGeneration) {
+        state.locked { $0.generation = generation }
+    }
+
+    /// How many `generateContent` requests arrived (answered or not) since the last
+    /// ``clearRequests()``.
+    public var generateContentCount: Int {
+        state.locked { $0.log.count { $0.path.hasSuffix(":generateContent") } }
+    }
+
     /// Changes the latency added to each response.
     public func setLatency(_ latency: Duration) {
         state.locked { $0.latency = latency }
@@ -154,7 +170,12 @@ public final class FakeGeminiServer: Sendable {
         router.post("/v1beta/models/{model}:batchEmbedContents") { request, context in
             try await behaviour.respond(to: request, context: context, handler: behaviour.batchEmbedContents)
         }
-        // Later: router.post("/v1beta/models/{model}:generateContent") { … behaviour.generateContent }
+        router.post("/v1beta/models/{model}:generateContent") { request, context in
+            try await behaviour.respond(to: request, context: context, handler: behaviour.generateContent)
+        }
+        router.get("/v1beta/models/{model}") { request, context in
+            try await behaviour.respond(to: request, context: context, expectsBody: false, handler: behaviour.getModel)
+        }
         return router
     }
 }

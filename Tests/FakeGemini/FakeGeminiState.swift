@@ -14,6 +14,7 @@ final class FakeGeminiState: Sendable {
         var models: Set<String>
         var faults: [Fault] = []
         var vectorLengthOverride: Int?
+        var generation: FakeGeminiGeneration = .answer(nil)
         var log: [FakeGeminiRequest] = []
         var inFlight = 0
         var peakInFlight = 0

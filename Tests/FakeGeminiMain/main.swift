@@ -1,7 +1,8 @@
 import FakeGemini
 import Foundation
 
-// fake-gemini: the fake Gemini embeddings API in the foreground, for benchmarks and manual runs.
+// fake-gemini: the fake Gemini API (embeddings, generateContent, models.get) in the foreground, for
+// benchmarks and manual runs.
 //   fake-gemini [--port N] [--latency-ms N] [--api-key KEY]
 // Listens on 127.0.0.1 only; prints "fake-gemini listening on http://127.0.0.1:PORT" once ready;
 // stops on SIGINT or SIGTERM.

@@ -55,7 +55,7 @@ struct CacheRouteTests {
 
     @Test("invalidate by model, session or tenant removes the matching answers only; exactly one selector is required")
     func invalidate() async throws {
-        try await ServerHarness.withServer { client, _ in
+        try await ServerHarness.withServer(["CHAT_ALLOWED_MODELS": "m1,m2"]) { client, _ in
             try await ServerHarness.seed(client)
             _ = try await ChatRouteTests.ask(client, ["question": "a", "model": "m1"])
             _ = try await ChatRouteTests.ask(client, ["question": "b", "model": "m1"])

@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,9 +8,9 @@ import Glibc
 ///
 /// Output is read continuously: a worker that logs more than a pipe holds (64 KB) would
 /// otherwise block on its next write and look hung.
-final class WorkerProcess: Sendable {
-    let process: Process
-    let arguments: [String]
+public final class WorkerProcess: Sendable {
+    public let process: Process
+    public let arguments: [String]
     private final class Output: Sendable {
         let data = Mutex(Data())
     }
@@ -19,7 +18,7 @@ final class WorkerProcess: Sendable {
     private let output = Output()
 
     /// Starts `recall-worker` with `arguments` and exactly `environment` (plus PATH).
-    init(_ arguments: [String], environment: [String: String]) throws {
+    public init(_ arguments: [String], environment: [String: String]) throws {
         let (process, standardOutput, standardError) = try TestPrograms.start("recall-worker", arguments, environment: environment)
         self.process = process
         self.arguments = arguments
@@ -35,25 +34,25 @@ final class WorkerProcess: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
     /// Everything written to standard output and standard error so far.
-    var log: String { output.data.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var log: String { output.data.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// SIGKILL: the worker vanishes the way a crashed or OOM-killed one does.
-    func killHard() {
+    public func killHard() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM, then waits up to `timeout` for the exit; returns the exit status, or nil if it did
     /// not exit in time (it is then killed).
-    func terminate(timeout: Duration = .seconds(30)) async -> Int32? {
+    public func terminate(timeout: Duration = .seconds(30)) async -> Int32? {
         kill(process.processIdentifier, SIGTERM)
         return await waitForExit(timeout: timeout)
     }
 
-    func waitForExit(timeout: Duration) async -> Int32? {
+    public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
