@@ -35,7 +35,7 @@ measure() { # url [lua]
     wrk -t2 -c32 -d"${duration}s" --latency "${script[@]}" "$1" 2>/dev/null | awk '
         /Requests\/sec/ { rps = $2 }
         /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; p99 = v }
-        END { printf "%.0f %.2f", rps, p99 }'
+        END { printf "%.0f %.2f\n", rps, p99 }'
 }
 
 run_backend() { # redis|memory
