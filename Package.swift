@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "RecallRuntime",
             dependencies: [
-                "ConfigKit", "CacheKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
+                "ConfigKit", "CacheKit", "ChatKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Apps/RecallRuntime",
@@ -93,7 +93,7 @@ let package = Package(
             name: "RecallRuntimeTests",
             dependencies: [
                 "RecallRuntime", "ConfigKit", "IngestKit", "JobsKit", "VectorStoreKit", "EmbeddingsKit", "FakeGemini",
-                "MetricsKit", "RedisKit", "TestSupport",
+                "MetricsKit", "RedisKit", "TestSupport", "CacheKit", "ChatKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit", "ChatKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
