@@ -188,7 +188,8 @@ struct DashboardLayout: Sendable {
             return ScreenLine(text: "Invalidate \(target.rawValue): \(text)_   Enter sends, Esc cancels", style: .alert)
         case nil:
             let keys = "q quit  r refresh  j jobs  i invalidate  c clear  ? help"
-            return ScreenLine(text: state.message.map { "\(keys)  \(dash) \($0)" } ?? keys, style: .reverse)
+            // The outcome first, so a narrow screen cuts the key list rather than the news.
+            return ScreenLine(text: state.message.map { "\($0)  \(dash)  ? help  q quit" } ?? keys, style: .reverse)
         }
     }
 

@@ -43,6 +43,7 @@ final class DashboardLoop {
                 polling = true
                 startPoll()
             }
+            if screen.followResize() { dirty = true }
             if dirty {
                 let (rows, columns) = screen.size
                 screen.draw(DashboardLayout(width: columns, height: rows, unicode: screen.unicode).lines(for: state))

@@ -58,6 +58,20 @@ final class TerminalScreen {
         (Int(recall_lines()), Int(recall_cols()))
     }
 
+    /// Adopts the terminal's size if it changed; true when it did.
+    ///
+    /// ncurses learns of a resize from SIGWINCH, which in a process full of threads (libcurl,
+    /// Swift concurrency) can land where ncurses never sees it; asking the kernel is reliable.
+    func followResize() -> Bool {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        guard recall_terminal_size(STDOUT_FILENO, &rows, &columns) == 0,
+              rows != recall_lines() || columns != recall_cols() else { return false }
+        resizeterm(rows, columns)
+        clear()
+        return true
+    }
+
     /// Replaces the screen with `lines`.
     func draw(_ lines: [ScreenLine]) {
         erase()
@@ -79,7 +93,10 @@ final class TerminalScreen {
         let code = getch()
         switch code {
         case ERR: return nil
-        case recall_key_resize(): return .resize
+        case recall_key_resize():
+            // After a resize ncurses' idea of the screen is stale: repaint every cell next time.
+            clear()
+            return .resize
         case 10, 13, KEY_ENTER: return .enter
         case 27: return .escape
         case 8, 127, KEY_BACKSPACE: return .backspace
