@@ -41,6 +41,10 @@ struct RecallTopTerminalTests {
         #expect(redisRow.split(separator: " ") == ["redis", "1500", "300", "3", "4"])
         // The stand-in adds 10 requests per scrape, every 0.5 s: about 20/s once two polls are in.
         try await tmux.waitFor("a request rate") { $0.contains { $0.contains("Requests") && $0.contains("/s") } }
+        // RECALL_TOP_CAPTURE=dir keeps what the screen showed, for the operator guide.
+        if let directory = ProcessInfo.processInfo.environment["RECALL_TOP_CAPTURE"] {
+            try (try tmux.screen()).joined(separator: "\n").write(toFile: directory + "/overview.txt", atomically: true, encoding: .utf8)
+        }
         #expect(server.requests.contains { $0.authorization == "Bearer \(Self.token)" })
         #expect(!(try tmux.screen()).contains { $0.contains(Self.token) })
 
@@ -66,6 +70,9 @@ struct RecallTopTerminalTests {
         try tmux.type("j")
         try await tmux.waitFor(text: "embedding batch 3 of 7")
         #expect(try tmux.screen().contains { $0.contains("UPDATED") })
+        if let directory = ProcessInfo.processInfo.environment["RECALL_TOP_CAPTURE"] {
+            try (try tmux.screen()).joined(separator: "\n").write(toFile: directory + "/jobs.txt", atomically: true, encoding: .utf8)
+        }
         try tmux.type("j")
 
         try tmux.resize(columns: 60, rows: 20)
