@@ -20,7 +20,7 @@ final class TerminalScreen {
     /// Enters curses mode; `keyTimeout` is how long ``readKey()`` waits for a key.
     init(keyTimeout: Duration) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw NotATerminal(description: "recall-top needs a terminal; for scripts use `recall cache stats --json`")
+            throw NotATerminal(description: "standard input and output must be a terminal; for scripts use `recall cache stats --json`")
         }
         setlocale(LC_ALL, "")
         unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"

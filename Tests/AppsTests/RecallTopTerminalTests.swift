@@ -89,6 +89,16 @@ struct RecallTopTerminalTests {
         try await Self.expectTerminalUsable(tmux)
     }
 
+    @Test("without a terminal, or with a bad interval, it refuses with the reason")
+    func refusals() async throws {
+        let piped = try await TestPrograms.runDetached("recall-top", ["--server", "http://127.0.0.1:9"])
+        #expect(piped.status == 1)
+        #expect(piped.standardError.contains("must be a terminal"))
+        let interval = try await TestPrograms.runDetached("recall-top", ["--server", "http://127.0.0.1:9", "--interval", "0"])
+        #expect(interval.status == 64)
+        #expect(interval.standardError.contains("--interval must be between 0.2 and 3600"))
+    }
+
     @Test("SIGTERM ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
     func sigterm() async throws {
         let port = try FreePort.loopback()
