@@ -129,7 +129,7 @@ let package = Package(
             name: "RecallCLI",
             dependencies: [
                 "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
-                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit",
+                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,10 +139,17 @@ let package = Package(
         .executableTarget(
             name: "RecallTop",
             dependencies: [
-                "ConfigKit", "AppSupport", "CNcurses",
+                "ConfigKit", "AppSupport", "CNcurses", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/RecallTop",
+            swiftSettings: swiftSettings
+        ),
+        // recall-top's parsers, state model and screen layout, without a terminal.
+        .testTarget(
+            name: "RecallTopTests",
+            dependencies: ["RecallTop"],
+            path: "Tests/RecallTopTests",
             swiftSettings: swiftSettings
         ),
 
@@ -166,7 +173,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
+            dependencies: [
+                "ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),

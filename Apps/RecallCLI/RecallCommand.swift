@@ -7,7 +7,7 @@ struct RecallCommand: AsyncParsableCommand {
         abstract: "Operate Recall from the terminal: configuration, cache, documents, jobs and questions.",
         subcommands: [
             ConfigCommand.self, CacheCommand.self, EmbedCommand.self, DbCommand.self, IngestCommand.self,
-            JobsCommand.self, AskCommand.self, SearchCommand.self,
+            JobsCommand.self, AskCommand.self, SearchCommand.self, DoctorCommand.self, CompletionsCommand.self,
         ]
     )
 }
