@@ -71,6 +71,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "ConfigKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Apps/AppSupport",

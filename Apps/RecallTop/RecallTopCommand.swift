@@ -40,6 +40,11 @@ struct RecallTopCommand: ParsableCommand {
         }
     }
 
+    /// Usage errors exit 2, not swift-argument-parser's 64 (see `CommandLineMain`).
+    static func main() {
+        CommandLineMain.runSynchronously(Self.self)
+    }
+
     func run() throws {
         let target: String
         if let server {

@@ -95,7 +95,7 @@ struct RecallTopTerminalTests {
         #expect(piped.status == 1)
         #expect(piped.standardError.contains("must be a terminal"))
         let interval = try await TestPrograms.runDetached("recall-top", ["--server", "http://127.0.0.1:9", "--interval", "0"])
-        #expect(interval.status == 64)
+        #expect(interval.status == 2)
         #expect(interval.standardError.contains("--interval must be between 0.2 and 3600"))
     }
 
