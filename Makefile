@@ -21,9 +21,9 @@ deps: ## install the Debian packages the build, tests and services need
 build: deps ## swift build (debug)
 	$(SWIFT) build
 
-run: deps ## build and run recall-server (it reads .env itself)
+run: deps ## build and run recall-server (it reads .env itself); a first start with an empty store ingests docs/
 	$(SWIFT) build --product recall-server
-	exec "$$($(SWIFT) build --show-bin-path)/recall-server"
+	exec "$$($(SWIFT) build --show-bin-path)/recall-server" --ingest-if-empty docs
 
 # --no-parallel: the process and lease tests (worker kill -9, beat takeover, Redis restarts) measure
 # real time; run side by side on 2 cores they starve each other's timers and fail at random.

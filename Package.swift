@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped by module maps with shim headers (Modules/C*/shim.h).
@@ -90,6 +91,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The HTTP API as a library, so tests build the same application the program runs.
+        .target(
+            name: "RecallServerCore",
+            dependencies: [
+                "ConfigKit", "CacheKit", "MetricsKit", "RedisKit", "JobsKit", "CurlKit", "EmbeddingsKit",
+                "VectorStoreKit", "IngestKit", "ChatKit", "RecallRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Apps/RecallServerCore",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RecallRuntimeTests",
             dependencies: [
@@ -105,13 +122,29 @@ let package = Package(
         .executableTarget(
             name: "RecallServer",
             dependencies: [
-                "ConfigKit", "AppSupport",
+                "ConfigKit", "AppSupport", "RecallServerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Apps/RecallServer",
+            swiftSettings: swiftSettings
+        ),
+        // Every route and error status through Hummingbird's test clients, the OpenAPI agreement,
+        // and recall-server processes sharing a real Redis.
+        .testTarget(
+            name: "RecallServerTests",
+            dependencies: [
+                "RecallServerCore", "ConfigKit", "CacheKit", "MetricsKit", "JobsKit", "RedisKit", "ChatKit", "FakeGemini",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/RecallServerTests",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -108,3 +108,7 @@ row "search p99 (psql us / recall us)" "$(result psql_search_p99_us "$out")" "$(
 printf "%-44s %12s %12s %8s  %s\n" "search p50 / p99, recall (us)" "$(result search_p50_us "$out")/$(result search_p99_us "$out")" "$(result psql_search_p50_us "$out")/$(result psql_search_p99_us "$out")" "-" "reported"
 recall_permille="$(result search_recall_at_10_permille "$out")"
 awk -v r="$recall_permille" 'BEGIN { printf "%-44s %12.3f %12s %8s  %s\n", "HNSW recall@10 vs exact search", r / 1000, "-", "-", (r >= 950 ? "ok (target >= 0.95)" : "BELOW target 0.95") }'
+
+# recall-server under wrk: all-HIT chat against /health of the same server, Redis then memory
+# cache; RSS and start-up time (Infrastructure/scripts/bench-server.sh).
+bash "$(dirname "${BASH_SOURCE[0]}")/bench-server.sh"

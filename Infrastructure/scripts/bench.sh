@@ -10,6 +10,7 @@ bash Infrastructure/scripts/install-deps.sh
 echo "[bench] building recall-bench (release)" >&2
 swift build -c release --product recall-bench >&2
 swift build -c release --product recall-worker >&2
+swift build -c release --product recall-server >&2
 swift build -c release --product fake-gemini >&2
 bin="$(swift build -c release --show-bin-path)"
 mkdir -p bench-results

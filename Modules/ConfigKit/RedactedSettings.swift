@@ -67,6 +67,10 @@ extension Settings {
             "SCRAPE_ALLOWLIST": ingest.scrapeAllowlist.joined(separator: ","),
             "SCRAPE_MAX_BYTES": String(ingest.scrapeMaxBytes),
             "SCRAPE_TIMEOUT_SECONDS": String(ingest.scrapeTimeoutSeconds),
+            "MAX_BODY_BYTES": String(server.maxBodyBytes),
+            "INGEST_MAX_BYTES": String(server.ingestMaxBytes),
+            "API_KEYS": server.apiKeys.isEmpty ? "" : Redaction.mask,
+            "RATE_LIMIT_PER_MINUTE": String(server.rateLimitPerMinute),
         ]
     }
 }

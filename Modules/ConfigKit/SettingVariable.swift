@@ -79,6 +79,11 @@ extension SettingVariable {
         .init("WORKER_METRICS_PORT", "9100", "TCP port of recall-worker's /metrics and /health; 0 turns them off"),
         .init("BEAT_SCHEDULE", "cleanup_failed_jobs=0 * * * *;warm_hot_questions=every 15m", "periodic jobs for recall-worker beat: task=cron (5 fields, UTC) or task=every <n>s|m|h, separated by ;"),
         .init("BEAT_LEASE_SECONDS", "10", "beat leadership lease in seconds; a dead leader is replaced within about this long"),
+
+        .init("MAX_BODY_BYTES", "1048576", "largest request body recall-server accepts on any route but ingest, in bytes (larger: 413)"),
+        .init("INGEST_MAX_BYTES", "10485760", "largest document recall-server accepts on the ingest routes, in bytes (larger: 413)"),
+        .init("API_KEYS", "", "key1:tenantA,key2:tenantB; when set, chat, search, ingest and jobs need one of the keys, and each key sees its tenant's documents only", secret: true),
+        .init("RATE_LIMIT_PER_MINUTE", "0", "requests one client may make per minute, shared across processes through Redis; 0 turns the limit off"),
     ]
 
     /// Looks a variable up by name.

@@ -83,6 +83,8 @@ public struct Settings: Sendable, Equatable {
 
     /// The ingest pipeline and scraping settings.
     public var ingest: IngestSettings
+    /// The HTTP API's body limits, API keys and rate limit.
+    public var server: ServerSettings
 
     /// The `.env` file that was read, if any.
     public var envFilePath: String?

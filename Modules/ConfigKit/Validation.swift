@@ -52,6 +52,7 @@ struct Validation {
             chatMaxOutputTokens: integer("CHAT_MAX_OUTPUT_TOKENS", in: 256...65_535),
             jobs: jobSettings(cacheRedis: redis),
             ingest: ingestSettings(),
+            server: serverSettings(),
             envFilePath: envFilePath
         )
         if geminiAPIKey == nil {

@@ -50,6 +50,18 @@ enum MetricDescriptors {
         MetricNameDescriptor(
             metricName: "jobs_queue", unitName: "depth", helpText: "Jobs in each part of the queue.")
     }
+    static var httpRequests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by route template and status.")
+    }
+    static var httpRequestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request duration in seconds, by route template.")
+    }
+    static var chatAnswersComputed: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "chat_answers_computed", unitName: "total", helpText: "Chat answers computed rather than read from the cache.")
+    }
 
     /// Every descriptor with the contract name it must produce.
     static var all: [(descriptor: MetricNameDescriptor, name: String)] {
@@ -65,6 +77,9 @@ enum MetricDescriptors {
             (jobDuration, MetricNames.jobDuration),
             (jobsRetries, MetricNames.jobsRetries),
             (jobsQueueDepth, MetricNames.jobsQueueDepth),
+            (httpRequests, MetricNames.httpRequests),
+            (httpRequestDuration, MetricNames.httpRequestDuration),
+            (chatAnswersComputed, MetricNames.chatAnswersComputed),
         ]
     }
 }

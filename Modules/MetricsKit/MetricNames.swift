@@ -32,6 +32,15 @@ public enum MetricNames {
     public static let jobsRetries = "jobs_retries_total"
     /// Gauge of jobs in each part of the queue, labelled by ``MetricLabels/queue``.
     public static let jobsQueueDepth = "jobs_queue_depth"
+    /// Counter of HTTP requests answered, labelled by ``MetricLabels/method``,
+    /// ``MetricLabels/route`` and ``MetricLabels/status``.
+    public static let httpRequests = "http_requests_total"
+    /// Histogram of HTTP request duration in seconds, labelled by ``MetricLabels/method`` and
+    /// ``MetricLabels/route``.
+    public static let httpRequestDuration = "http_request_duration_seconds"
+    /// Counter of chat answers computed (cache misses that ran retrieval and generation), so
+    /// single-flight can be checked from outside: N identical questions should add 1.
+    public static let chatAnswersComputed = "chat_answers_computed_total"
 }
 
 /// The label names Recall's metrics carry.
@@ -52,4 +61,9 @@ public enum MetricLabels {
     public static let type = "type"
     /// The part of the job queue, for ``MetricNames/jobsQueueDepth`` (``JobQueuePart``).
     public static let queue = "queue"
+    /// The HTTP request method (`GET`, `POST`, …).
+    public static let method = "method"
+    /// The route template that answered, such as `/api/v1/jobs/{id}`, never the raw path: ids in
+    /// paths would make one series per id. Requests no route matched are `unmatched`.
+    public static let route = "route"
 }

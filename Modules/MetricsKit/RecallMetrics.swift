@@ -25,6 +25,8 @@ public final class RecallMetrics: Sendable {
     public let ingest: IngestMetrics
     /// Background job counts, durations and queue depth.
     public let jobs: JobMetrics
+    /// HTTP request counts and durations by route template.
+    public let http: HTTPMetrics
 
     private let redisCache: CacheMetrics
     private let memoryCache: CacheMetrics
@@ -39,6 +41,7 @@ public final class RecallMetrics: Sendable {
         memoryCache = CacheMetrics(registry: registry, backend: .memory)
         ingest = IngestMetrics(registry: registry)
         jobs = JobMetrics(registry: registry)
+        http = HTTPMetrics(registry: registry)
     }
 
     /// The cache recorders for one backend.

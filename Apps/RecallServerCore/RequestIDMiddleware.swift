@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Gives every request an id: the caller's `X-Request-Id` when it is a plain token of at most
+/// 128 characters, else a new UUID. The id is in every log line of the request (`request_id`)
+/// and in the response's `X-Request-Id`, errors included.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = RecallRequestContext
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let id = request.headers[Self.header].flatMap(Self.usable) ?? UUID().uuidString.lowercased()
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = "\(id)"
+        var response = try await next(request, context)
+        response.headers[Self.header] = id
+        return response
+    }
+
+    /// Ids go into logs and headers: letters, digits and `-_.:` only, so a caller cannot inject
+    /// log lines or header syntax.
+    static func usable(_ value: String) -> String? {
+        guard !value.isEmpty, value.utf8.count <= 128 else { return nil }
+        let allowed = value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                UInt8(ascii: "."), UInt8(ascii: ":"):
+                true
+            default:
+                false
+            }
+        }
+        return allowed ? value : nil
+    }
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench-server.sh — recall-server under wrk: all-HIT POST /api/v1/chat against GET /health of the
+# same server, with the Redis cache and then the in-process one; RSS idle and after the load;
+# start-up time to the first 200 on /ready. Called by bench-run.sh (RECALL_BENCH_BIN,
+# RECALL_TEST_REDIS_URL); runs alone as `RECALL_BENCH_BIN=... RECALL_TEST_REDIS_URL=... bash
+# Infrastructure/scripts/bench-server.sh`. Load goes to 127.0.0.1 only; every run lasts 10 s.
+set -euo pipefail
+bin="${RECALL_BENCH_BIN:?run through make bench}"
+redis_url="${RECALL_TEST_REDIS_URL:?run through make bench}"
+duration="${RECALL_BENCH_WRK_SECONDS:-10}"
+command -v wrk >/dev/null || { echo "[bench] wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+now_ms() { date +%s%3N; }
+
+cat >"$work/chat.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"question": "How do I request time off?"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# Requests/s and p99 (ms) of one wrk run: "RPS P99".
+measure() { # url [lua]
+    local script=()
+    [[ -n "${2:-}" ]] && script=(-s "$2")
+    wrk -t2 -c32 -d"${duration}s" --latency "${script[@]}" "$1" 2>/dev/null | awk '
+        /Requests\/sec/ { rps = $2 }
+        /^ +99%/ { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; p99 = v }
+        END { printf "%.0f %.2f", rps, p99 }'
+}
+
+run_backend() { # redis|memory
+    local backend=$1 port prefix started ready_ms
+    port=$(free_port)
+    prefix="bench-server-$$-$backend"
+    local env=(HOST=127.0.0.1 PORT="$port" LOG_LEVEL=error EMBEDDING_DIM=768 CACHE_BACKEND="$backend"
+               CACHE_KEY_PREFIX="$prefix" JOB_KEY_PREFIX="$prefix:jobs" WORKER_CONCURRENCY=1)
+    # Jobs run in the server (an unreachable broker selects the in-process queue), so the
+    # document below is ingested without a recall-worker; the cache still uses Redis.
+    [[ "$backend" == redis ]] && env+=(REDIS_URL="$redis_url" BROKER_URL="redis://127.0.0.1:1/0")
+    started=$(now_ms)
+    (cd "$work" && exec env -i PATH="$PATH" "${env[@]}" "$bin/recall-server") &
+    server_pid=$!
+    until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+        kill -0 "$server_pid" 2>/dev/null || { echo "[bench] recall-server exited" >&2; exit 1; }
+        sleep 0.01
+    done
+    ready_ms=$(( $(now_ms) - started ))
+    sleep 1
+    local idle_rss; idle_rss=$(rss_mib "$server_pid")
+
+    # A corpus, so the answer is cacheable ("nothing found" never is), then one MISS to fill it.
+    local job
+    job=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/ingest" -H 'Content-Type: application/json' \
+        -d '{"filename": "handbook.md", "content_type": "text/markdown", "content": "# Time off\n\nYou request time off in the HR portal at least two weeks ahead. Your manager approves it within three days."}' \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["job_id"])')
+    for _ in $(seq 1 200); do
+        status=$(curl -fs "http://127.0.0.1:$port/api/v1/jobs/$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+        [[ "$status" == succeeded ]] && break
+        sleep 0.05
+    done
+    [[ "$status" == succeeded ]] || { echo "[bench] the seed document was not ingested ($status)" >&2; exit 1; }
+    curl -fs -X POST "http://127.0.0.1:$port/api/v1/chat" -H 'Content-Type: application/json' \
+        -d '{"question": "How do I request time off?"}' -o /dev/null
+    local cache_header
+    cache_header=$(curl -fs -D - -o /dev/null -X POST "http://127.0.0.1:$port/api/v1/chat" -H 'Content-Type: application/json' \
+        -d '{"question": "How do I request time off?"}' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }' | tr -d '\r')
+    [[ "$cache_header" == HIT ]] || { echo "[bench] the chat answer is not cached (X-Cache: $cache_header)" >&2; exit 1; }
+
+    echo "[bench] wrk -t2 -c32 -d${duration}s --latency GET /health ($backend)" >&2
+    read -r health_rps health_p99 < <(measure "http://127.0.0.1:$port/health")
+    echo "[bench] wrk -t2 -c32 -d${duration}s --latency -s chat.lua POST /api/v1/chat ($backend, all HIT)" >&2
+    read -r chat_rps chat_p99 < <(measure "http://127.0.0.1:$port/api/v1/chat" "$work/chat.lua")
+    local loaded_rss; loaded_rss=$(rss_mib "$server_pid")
+    local computed
+    computed=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '$1 == "chat_answers_computed_total" { print $2 }')
+
+    printf "%-44s %12s %12s %8s  %s\n" "recall-server GET /health req/s, p99 ms ($backend)" "$health_rps" "$health_p99" "-" "reference"
+    printf "%-44s %12s %12s %8.2f  %s\n" "chat all-HIT req/s, p99 ms ($backend)" "$chat_rps" "$chat_p99" \
+        "$(awk -v a="$chat_rps" -v b="$health_rps" 'BEGIN { print (b > 0) ? a / b : 0 }')" "ratio to /health; answers computed: ${computed:-?}"
+    printf "%-44s %12s %12s %8s  %s\n" "recall-server RSS MiB idle / after ($backend)" "$idle_rss" "$loaded_rss" "-" "reported"
+    printf "%-44s %12s %12s %8s  %s\n" "recall-server start to 200 on /ready, ms ($backend)" "$ready_ms" "-" "-" "reported"
+
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+run_backend redis
+run_backend memory
