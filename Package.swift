@@ -72,6 +72,7 @@ let package = Package(
             name: "AppSupport",
             dependencies: [
                 "ConfigKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Apps/AppSupport",
@@ -83,7 +84,7 @@ let package = Package(
         .target(
             name: "RecallRuntime",
             dependencies: [
-                "ConfigKit", "CacheKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
+                "ConfigKit", "CacheKit", "ChatKit", "CurlKit", "EmbeddingsKit", "IngestKit", "JobsKit", "VectorStoreKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Apps/RecallRuntime",
@@ -110,7 +111,7 @@ let package = Package(
             name: "RecallRuntimeTests",
             dependencies: [
                 "RecallRuntime", "ConfigKit", "IngestKit", "JobsKit", "VectorStoreKit", "EmbeddingsKit", "FakeGemini",
-                "MetricsKit", "RedisKit", "TestSupport",
+                "MetricsKit", "RedisKit", "TestSupport", "CacheKit", "ChatKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -149,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "RecallWorker",
             dependencies: [
-                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit",
+                "ConfigKit", "AppSupport", "JobsKit", "MetricsKit", "RedisKit", "RecallRuntime", "CacheKit", "ChatKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -162,7 +163,7 @@ let package = Package(
             name: "RecallCLI",
             dependencies: [
                 "ConfigKit", "AppSupport", "EmbeddingsKit", "CacheKit", "RedisKit", "MetricsKit",
-                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit",
+                "RecallRuntime", "IngestKit", "JobsKit", "VectorStoreKit", "ChatKit", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -172,10 +173,17 @@ let package = Package(
         .executableTarget(
             name: "RecallTop",
             dependencies: [
-                "ConfigKit", "AppSupport", "CNcurses",
+                "ConfigKit", "AppSupport", "CNcurses", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Apps/RecallTop",
+            swiftSettings: swiftSettings
+        ),
+        // recall-top's parsers, state model and screen layout, without a terminal.
+        .testTarget(
+            name: "RecallTopTests",
+            dependencies: ["RecallTop"],
+            path: "Tests/RecallTopTests",
             swiftSettings: swiftSettings
         ),
 
@@ -199,7 +207,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AppsTests",
-            dependencies: ["ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit"],
+            dependencies: [
+                "ConfigKit", "JobsKit", "RedisKit", "TestSupport", "VectorStoreKit", "EmbeddingsKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/AppsTests",
             swiftSettings: swiftSettings
         ),

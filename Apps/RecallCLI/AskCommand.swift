@@ -12,7 +12,7 @@ struct AskCommand: AsyncParsableCommand {
             CHAT_PROVIDER, the response cache), not to a running recall-server; answers go through \
             the same cache as the server's, so a cached answer is reported as such.
 
-            Exit status: 0 answered; 64 bad question or model; 69 retrieval or generation failed; \
+            Exit status: 0 answered; 2 bad question or model; 69 retrieval or generation failed; \
             78 configuration invalid.
 
             Example:

@@ -58,7 +58,7 @@ struct ChatBackends {
     }
 
     /// Runs `body`, then closes the backends; a ``ChatError`` is printed with the exit status
-    /// that fits: 64 for a bad question or model, 78 for configuration, 69 for the rest.
+    /// that fits: 2 for a bad question or model, 78 for configuration, 69 for the rest.
     func run<T>(command: String, _ body: (ChatEngine) async throws -> T) async throws -> T {
         let result: Result<T, any Error>
         do {
@@ -74,7 +74,7 @@ struct ChatBackends {
         case .failure(let error as ChatError):
             FileHandle.standardError.write(Data("recall \(command): \(error.message)\n".utf8))
             switch error.kind {
-            case .invalidQuestion, .invalidModel: throw ExitCode(64)
+            case .invalidQuestion, .invalidModel: throw ExitCode(CommandLineMain.usageExitCode)
             case .configuration: throw ExitCode(ProgramStart.configurationErrorExitCode)
             default: throw ExitCode(69)
             }

@@ -17,7 +17,7 @@ struct IngestCommand: AsyncParsableCommand {
             (scrape_url) job on the queue in BROKER_URL/REDIS_URL; --wait follows the jobs until \
             they finish. URLs are always fetched by a worker, behind its SSRF guard.
 
-            Exit status: 0 all done; 1 some document or job failed; 64 usage; 78 configuration \
+            Exit status: 0 all done; 1 some document or job failed; 2 usage; 78 configuration \
             invalid (or DATABASE_URL / broker missing).
 
             Examples:

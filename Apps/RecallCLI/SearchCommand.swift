@@ -11,7 +11,7 @@ struct SearchCommand: AsyncParsableCommand {
             Embeds the query with RETRIEVAL_QUERY and searches the configured store (DATABASE_URL) \
             directly, scoped to one tenant; nothing is generated or cached.
 
-            Exit status: 0 searched (even with no hits); 64 bad query; 69 retrieval failed; \
+            Exit status: 0 searched (even with no hits); 2 bad query; 69 retrieval failed; \
             78 configuration invalid.
 
             Example:

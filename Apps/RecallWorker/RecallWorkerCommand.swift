@@ -11,6 +11,9 @@ struct RecallWorkerCommand: AsyncParsableCommand {
         discussion: """
             Reads the same .env as every Recall program (defaults < .env < environment). \
             The queue lives in the Redis named by BROKER_URL, or the cache's Redis (REDIS_URL) when unset. \
+            process_document and scrape_url are served when DATABASE_URL is set (the database is \
+            migrated at start, and a stored vector dimension other than EMBEDDING_DIM stops start-up \
+            with exit 78). \
             /metrics and /health are served on WORKER_METRICS_HOST:WORKER_METRICS_PORT (0 turns them off). \
             SIGTERM or SIGINT stops fetching, lets running jobs finish within WORKER_SHUTDOWN_GRACE_SECONDS, \
             and exits 0.

@@ -6,6 +6,8 @@
 #define NCURSES_WIDECHAR 1
 #include <ncurses.h>
 #include <locale.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 static inline WINDOW *recall_stdscr(void) { return stdscr; }
 static inline int recall_lines(void) { return LINES; }
@@ -20,5 +22,13 @@ static inline int recall_put(int y, int x, const char *text, int maxlen) {
 }
 static inline int recall_attr_on(int attrs) { return attron(attrs); }
 static inline int recall_attr_off(int attrs) { return attroff(attrs); }
+/* The terminal's size as the kernel knows it (ioctl is variadic, so Swift cannot call it). */
+static inline int recall_terminal_size(int fd, int *rows, int *cols) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) return -1;
+    *rows = size.ws_row;
+    *cols = size.ws_col;
+    return 0;
+}
 
 #endif

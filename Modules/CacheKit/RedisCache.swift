@@ -16,7 +16,7 @@ import Synchronization
 /// Every change (set, delete, invalidate, clear) is also published on
 /// `<prefix>:invalidations`, which near caches in other processes listen to.
 ///
-/// Two logical keys are the cache's own: `generation` (the corpus generation counter, the one key
+/// Three logical keys are the cache's own: `hot` (``HotQuestions``'s counts), `generation` (the corpus generation counter, the one key
 /// written without a TTL, so eviction policies that honour TTLs never drop it) and `lock:…`
 /// (compute locks, which expire). Operations on them throw ``CacheError/reservedKey(_:)``, and
 /// ``invalidate(pattern:)`` and ``clear()`` leave them alone.
@@ -214,7 +214,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     }
 
     static func isReserved(_ key: String) -> Bool {
-        key == "generation" || key.hasPrefix("lock:")
+        key == "generation" || key == "hot" || key.hasPrefix("lock:")
     }
 
     /// SCAN for `<prefix>:<pattern>` and UNLINK page by page; returns how many keys went.

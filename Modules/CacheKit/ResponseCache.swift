@@ -40,6 +40,8 @@ public final class ResponseCache: Sendable {
     let client: RedisClient?
     private let reason: String
     let flights = SingleFlight<Data>()
+    /// The questions asked most, for re-warming (`<prefix>:hot` in Redis, else this process's).
+    public let hotQuestions: HotQuestions
     /// The corpus generation when there is no Redis (or it is away): private to this process.
     private let localGeneration = Atomic<Int>(0)
     private let maintenance = Mutex<Task<Void, Never>?>(nil)
@@ -58,6 +60,7 @@ public final class ResponseCache: Sendable {
         self.client = client
         self.metrics = metrics
         self.reason = reason
+        self.hotQuestions = HotQuestions(client: client, prefix: configuration.keyPrefix)
         if backend.kind != .disabled { startMaintenance() }
     }
 
@@ -152,6 +155,7 @@ public final class ResponseCache: Sendable {
         }
         task?.cancel()
         await task?.value
+        await hotQuestions.flush()
         await resilient?.primary.stopBackgroundWork()
         await client?.shutdown()
     }
@@ -164,6 +168,7 @@ public final class ResponseCache: Sendable {
             let clock = ContinuousClock()
             var lastEvictionRefresh = clock.now
             var lastSweep = clock.now
+            var lastHotFlush = clock.now
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: tick)
@@ -177,6 +182,10 @@ public final class ResponseCache: Sendable {
                         lastEvictionRefresh = clock.now
                         _ = await resilient.withShared(.stats) { try await $0.refreshEvictionMetrics() }
                     }
+                }
+                if clock.now - lastHotFlush >= .seconds(5) {
+                    lastHotFlush = clock.now
+                    await self.hotQuestions.flush()
                 }
                 if clock.now - lastSweep >= .seconds(30) {
                     lastSweep = clock.now

@@ -114,6 +114,12 @@ public final class ChatEngine: Sendable {
         case .bypass:
             value = try await compute()
         }
+        if question.cachePolicy == .normal, value.isCacheable {
+            // Counted for the beat's re-warm: what people ask most keeps its answer warm across
+            // corpus changes and TTL expiry.
+            cache.hotQuestions.record(HotQuestions.Entry(
+                question: chatKey.question, tenant: tenant.keyTenant, model: model, session: session))
+        }
         logger.debug("Answered a question", metadata: [
             "chat.key": "\(chatKey.hash)", "chat.tenant": "\(tenant.keyTenant)", "chat.model": "\(model)",
             "chat.cached": "\(hit)", "chat.policy": "\(question.cachePolicy.rawValue)",

@@ -77,7 +77,7 @@ extension SettingVariable {
         .init("WORKER_SHUTDOWN_GRACE_SECONDS", "25", "on SIGTERM, how long running jobs may take to finish before they are left to another worker"),
         .init("WORKER_METRICS_HOST", "127.0.0.1", "address recall-worker serves /metrics and /health on"),
         .init("WORKER_METRICS_PORT", "9100", "TCP port of recall-worker's /metrics and /health; 0 turns them off"),
-        .init("BEAT_SCHEDULE", "cleanup_failed_jobs=0 * * * *", "periodic jobs for recall-worker beat: task=cron (5 fields, UTC) or task=every <n>s|m|h, separated by ;"),
+        .init("BEAT_SCHEDULE", "cleanup_failed_jobs=0 * * * *;warm_hot_questions=every 15m", "periodic jobs for recall-worker beat: task=cron (5 fields, UTC) or task=every <n>s|m|h, separated by ;"),
         .init("BEAT_LEASE_SECONDS", "10", "beat leadership lease in seconds; a dead leader is replaced within about this long"),
 
         .init("MAX_BODY_BYTES", "1048576", "largest request body recall-server accepts on any route but ingest, in bytes (larger: 413)"),

@@ -30,11 +30,14 @@ public struct BeatSchedule: Sendable, Hashable {
     /// The entries, in the order they were given.
     public private(set) var entries: [Entry]
 
-    /// The default: ``TaskName/cleanupFailedJobs`` at the top of every hour (`BEAT_SCHEDULE`'s
-    /// default).
+    /// The default: ``TaskName/cleanupFailedJobs`` at the top of every hour and
+    /// ``TaskName/warmHotQuestions`` every 15 minutes (`BEAT_SCHEDULE`'s default).
     public static var `default`: BeatSchedule {
-        // A literal expression that parses; a failure here is a bug in this file.
-        BeatSchedule(entries: [Entry(task: TaskName.cleanupFailedJobs, rule: try! BeatRule(parsing: "0 * * * *"))])
+        // Literal expressions that parse; a failure here is a bug in this file.
+        BeatSchedule(entries: [
+            Entry(task: TaskName.cleanupFailedJobs, rule: try! BeatRule(parsing: "0 * * * *")),
+            Entry(task: TaskName.warmHotQuestions, rule: try! BeatRule(parsing: "every 15m")),
+        ])
     }
 
     /// A schedule of the given entries.

@@ -11,6 +11,9 @@ public enum TaskName {
     public static let scrapeURL = "scrape_url"
     /// Repair stuck work and drop expired bookkeeping; scheduled hourly by the beat.
     public static let cleanupFailedJobs = "cleanup_failed_jobs"
+    /// Asks the most asked questions again, so their answers are cached after a corpus change or
+    /// TTL expiry before people ask: `{"limit": 50}` (optional).
+    public static let warmHotQuestions = "warm_hot_questions"
 
     /// Diagnostics: returns at once. Measures the queue's own overhead.
     public static let diagnosticsNoop = "diagnostics.noop"

@@ -127,7 +127,7 @@ struct ChatCommandTests {
     @Test("an empty question is a usage error; without DATABASE_URL a warning says the store is empty")
     func badInput() async throws {
         let empty = try await TestPrograms.runDetached("recall", ["ask", "   "], environment: ["CHAT_PROVIDER": "extractive", "EMBEDDING_PROVIDER": "local"])
-        #expect(empty.status == 64)
+        #expect(empty.status == 2)
         #expect(empty.standardError.contains("the question is empty"))
 
         let memory = try await TestPrograms.runDetached("recall", ["search", "vacation"], environment: ["EMBEDDING_PROVIDER": "local"])

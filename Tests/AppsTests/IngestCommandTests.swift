@@ -94,7 +94,7 @@ struct IngestCommandTests {
         let direct = try TestPrograms.run("recall", ["ingest", "/tmp", "--direct"], environment: ["EMBEDDING_PROVIDER": "local"])
         #expect(direct.status == 78)
         let usage = try TestPrograms.run("recall", ["ingest"])
-        #expect(usage.status == 64)
+        #expect(usage.status == 2)
         #expect(usage.standardError.contains("--url"))
     }
 

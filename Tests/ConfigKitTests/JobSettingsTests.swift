@@ -13,7 +13,7 @@ struct JobSettingsTests {
         #expect(jobs.backoffBaseMilliseconds == 1000 && jobs.backoffMaxMilliseconds == 600_000)
         #expect(jobs.workerConcurrency == 4 && jobs.shutdownGraceSeconds == 25)
         #expect(jobs.metricsHost == "127.0.0.1" && jobs.metricsPort == 9100)
-        #expect(jobs.beatSchedule == "cleanup_failed_jobs=0 * * * *" && jobs.beatLeaseSeconds == 10)
+        #expect(jobs.beatSchedule == "cleanup_failed_jobs=0 * * * *;warm_hot_questions=every 15m" && jobs.beatLeaseSeconds == 10)
     }
 
     @Test("the broker defaults to the cache's Redis; BROKER_URL names one of its own")

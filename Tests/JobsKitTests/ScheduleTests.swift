@@ -66,13 +66,14 @@ struct ScheduleTests {
         #expect(throws: JobQueueError.self) { try BeatRule(parsing: "every 0s") }
     }
 
-    @Test("BEAT_SCHEDULE: task=rule entries separated by ;, defaults to hourly cleanup")
+    @Test("BEAT_SCHEDULE: task=rule entries separated by ;, defaults to hourly cleanup and a 15-minute re-warm")
     func scheduleParsing() throws {
         let schedule = try BeatSchedule(parsing: "cleanup_failed_jobs=0 * * * *; warm_cache = every 15m ;")
         #expect(schedule.entries.map(\.task) == ["cleanup_failed_jobs", "warm_cache"])
         #expect(schedule.entries[1].rule == .every(.seconds(900)))
-        #expect(BeatSchedule.default.entries.map(\.task) == [TaskName.cleanupFailedJobs])
+        #expect(BeatSchedule.default.entries.map(\.task) == [TaskName.cleanupFailedJobs, TaskName.warmHotQuestions])
         #expect(BeatSchedule.default.entries[0].rule == (try BeatRule(parsing: "0 * * * *")))
+        #expect(BeatSchedule.default.entries[1].rule == .every(.seconds(900)))
         #expect(try BeatSchedule(parsing: "").entries.isEmpty)
         for bad in ["cleanup_failed_jobs", "=0 * * * *", "a=every 1s;a=every 2s", "x=61 * * * *"] {
             #expect(throws: JobQueueError.self, "\(bad)") { try BeatSchedule(parsing: bad) }
@@ -80,7 +81,7 @@ struct ScheduleTests {
         var hooked = BeatSchedule.default
         hooked.add(task: "warm_cache", rule: .every(.seconds(60)))
         hooked.add(task: "warm_cache", rule: .every(.seconds(120)))
-        #expect(hooked.entries.count == 2 && hooked.entries[1].rule == .every(.seconds(120)))
+        #expect(hooked.entries.count == 3 && hooked.entries[2].rule == .every(.seconds(120)))
     }
 }
 
