@@ -47,4 +47,32 @@ struct RedisOutageTests {
         #expect(try await server.ask("What are the benefits after the outage?").header("X-Cache") == "HIT")
         #expect(try await server.request("GET", "/api/v1/cache/stats").object["backend"] as? String == "redis")
     }
+
+    @Test("/ready is 503 naming the job broker while it is down, and 200 again once it is back")
+    func readinessFollowsTheBroker() async throws {
+        let redis = try RedisServerProcess()
+        defer { redis.kill() }
+        let server = try await ServerProcess(environment: [
+            "REDIS_URL": redis.url, "EMBEDDING_DIM": "768", "CACHE_TIMEOUT_MS": "100", "LOG_LEVEL": "critical",
+        ])
+        defer { server.stop() }
+        let ready = try await server.request("GET", "/ready")
+        #expect(ready.status == 200)
+        #expect((ready.object["parts"] as? [String: String])?["jobs"] == "redis")
+
+        redis.kill()
+        let down = try await server.request("GET", "/ready")
+        #expect(down.status == 503)
+        #expect(down.object["status"] as? String == "unavailable")
+        #expect(down.object["down"] as? [String] == ["jobs"])
+        #expect(try await server.request("GET", "/health").status == 200, "alive while not ready")
+
+        try redis.start()
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = try await server.request("GET", "/ready").status
+            if status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(status == 200)
+    }
 }
