@@ -107,6 +107,13 @@ struct RecallTopTerminalTests {
         return try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
     }
 
+    /// Starts recall-top against a port nobody listens on; returns its pid once it shows that.
+    static func startAgainstNothing(in tmux: TmuxSession) async throws -> Int32 {
+        try tmux.run(try commandLine(server: "http://127.0.0.1:\(try FreePort.loopback())"))
+        try await tmux.waitFor(text: "server unreachable — retrying")
+        return try programPID(tmux)
+    }
+
     /// Whether `pid` still runs (a zombie waiting for a parent to reap it does not).
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -116,12 +123,9 @@ struct RecallTopTerminalTests {
 
     @Test("closing the terminal ends it instead of leaving it polling", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
     func hangup() async throws {
-        let port = try FreePort.loopback()
         let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
         defer { tmux.kill() }
-        try tmux.run(try Self.commandLine(server: "http://127.0.0.1:\(port)"))
-        try await tmux.waitFor(text: "server unreachable — retrying")
-        let program = try Self.programPID(tmux)
+        let program = try await Self.startAgainstNothing(in: tmux)
         tmux.kill()
         let deadline = ContinuousClock.now + .seconds(10)
         while Self.isRunning(program), ContinuousClock.now < deadline {
@@ -133,12 +137,9 @@ struct RecallTopTerminalTests {
 
     @Test("SIGTERM ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
     func sigterm() async throws {
-        let port = try FreePort.loopback()
         let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
         defer { tmux.kill() }
-        try tmux.run(try Self.commandLine(server: "http://127.0.0.1:\(port)"))
-        try await tmux.waitFor(text: "server unreachable — retrying")
-        let program = try Self.programPID(tmux)
+        let program = try await Self.startAgainstNothing(in: tmux)
         #expect(kill(program, SIGTERM) == 0)
         try await tmux.waitFor(text: "EXIT=0")
         try await Self.expectTerminalUsable(tmux)
