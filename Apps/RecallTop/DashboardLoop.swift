@@ -20,10 +20,11 @@ final class DashboardLoop {
         self.state = state
     }
 
-    /// Runs until `q`, SIGINT or SIGTERM; the terminal is restored before this returns or throws.
+    /// Runs until `q`, SIGINT, SIGTERM or SIGHUP, or until the terminal is gone; the terminal is restored before this returns or throws.
     func run() throws {
         // Ignored as signals, seen as events: the loop then ends normally and restores the terminal.
-        let signalSources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+        // SIGHUP too: the terminal went away (window closed, ssh dropped).
+        let signalSources = [SIGINT, SIGTERM, SIGHUP].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             let flag = stopRequested
@@ -38,6 +39,7 @@ final class DashboardLoop {
         var nextPoll = ServerAPI.uptime()
         var polling = false
         var dirty = true
+        var instantFailures = 0
         while !stopRequested.isSet {
             if !polling, ServerAPI.uptime() >= nextPoll {
                 polling = true
@@ -49,7 +51,12 @@ final class DashboardLoop {
                 screen.draw(DashboardLayout(width: columns, height: rows, unicode: screen.unicode).lines(for: state))
                 dirty = false
             }
-            if let key = screen.readKey() {
+            let waitStarted = ServerAPI.uptime()
+            let key = screen.readKey()
+            // A closed terminal makes getch fail at once instead of waiting: stop rather than spin.
+            instantFailures = key == nil && ServerAPI.uptime() - waitStarted < 0.01 ? instantFailures + 1 : 0
+            if instantFailures > 100 { return }
+            if let key {
                 dirty = true
                 switch state.handle(key) {
                 case .quit: return

@@ -68,8 +68,9 @@ struct RecallTopTerminalTests {
         #expect(body == ["model": "gemini-2.5-flash"])
 
         try tmux.type("j")
-        try await tmux.waitFor(text: "embedding batch 3 of 7")
-        #expect(try tmux.screen().contains { $0.contains("UPDATED") })
+        // The overview shows the job's message too: wait for the jobs view's own column.
+        let jobsView = try await tmux.waitFor(text: "UPDATED")
+        #expect(jobsView.contains { $0.contains("job-7f3a") && $0.contains("04:00:05") && $0.contains("embedding batch 3 of 7") })
         if let directory = ProcessInfo.processInfo.environment["RECALL_TOP_CAPTURE"] {
             try (try tmux.screen()).joined(separator: "\n").write(toFile: directory + "/jobs.txt", atomically: true, encoding: .utf8)
         }
@@ -99,16 +100,46 @@ struct RecallTopTerminalTests {
         #expect(interval.standardError.contains("--interval must be between 0.2 and 3600"))
     }
 
-    @Test("SIGTERM ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
-    func sigterm() async throws {
-        let port = try FreePort.loopback()
-        let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
-        defer { tmux.kill() }
-        try tmux.run(try Self.commandLine(server: "http://127.0.0.1:\(port)"))
-        try await tmux.waitFor(text: "server unreachable — retrying")
+    /// The pid of the program the pane's shell runs.
+    static func programPID(_ tmux: TmuxSession) throws -> Int32 {
         let shell = try tmux.shellPID()
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
-        let program = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
+        return try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
+    }
+
+    /// Starts recall-top against a port nobody listens on; returns its pid once it shows that.
+    static func startAgainstNothing(in tmux: TmuxSession) async throws -> Int32 {
+        try tmux.run(try commandLine(server: "http://127.0.0.1:\(try FreePort.loopback())"))
+        try await tmux.waitFor(text: "server unreachable — retrying")
+        return try programPID(tmux)
+    }
+
+    /// Whether `pid` still runs (a zombie waiting for a parent to reap it does not).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].hasPrefix(") Z")
+    }
+
+    @Test("closing the terminal ends it instead of leaving it polling", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
+    func hangup() async throws {
+        let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
+        defer { tmux.kill() }
+        let program = try await Self.startAgainstNothing(in: tmux)
+        tmux.kill()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while Self.isRunning(program), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!Self.isRunning(program))
+        if Self.isRunning(program) { kill(program, SIGKILL) }
+    }
+
+    @Test("SIGTERM ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
+    func sigterm() async throws {
+        let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
+        defer { tmux.kill() }
+        let program = try await Self.startAgainstNothing(in: tmux)
         #expect(kill(program, SIGTERM) == 0)
         try await tmux.waitFor(text: "EXIT=0")
         try await Self.expectTerminalUsable(tmux)

@@ -1,9 +1,12 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A detached tmux session on a private socket (`tmux -L`), running a plain bash, for tests
 /// that drive a terminal program the way a person does: keys in, screen text out.
 final class TmuxSession: @unchecked Sendable {
-    // @unchecked: immutable after init; tests use it from one task.
+    // @unchecked: only kill() changes state (serverPID), and a test drives a session from one task.
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -14,6 +17,9 @@ final class TmuxSession: @unchecked Sendable {
 
     let socket = "recall-test-\(UUID().uuidString.prefix(8))"
     private let target = "main"
+    /// The tmux server's pid, taken at the start: a detached tmux 3.3 server sometimes outlives
+    /// kill-server, so ``kill()`` ends it by pid as well.
+    private var serverPID: Int32?
 
     /// Starts `bash --norc` in a `columns`×`rows` window with exactly `environment` (plus PATH
     /// and HOME) and a `$ ` prompt.
@@ -24,10 +30,13 @@ final class TmuxSession: @unchecked Sendable {
         env["HOME"] = inherited["HOME"] ?? "/tmp"
         env["PS1"] = "$ "
         env["LANG"] = env["LANG"] ?? "C.UTF-8"
+        // Times on screen in UTC whatever the machine's zone, so tests can name them.
+        env["TZ"] = env["TZ"] ?? "UTC"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(columns), "-y", String(rows),
                   "bash --norc --noprofile"], environment: env)
         // Large windows are kept at the size given, whatever clients attach.
         try tmux(["set-option", "-g", "window-size", "manual"])
+        serverPID = Int32(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     deinit { kill() }
@@ -86,7 +95,10 @@ final class TmuxSession: @unchecked Sendable {
 
     /// Ends the tmux server and everything in it.
     func kill() {
+        _ = try? tmux(["kill-session", "-t", target])
         _ = try? tmux(["kill-server"])
+        if let server = serverPID, server > 1 { Glibc.kill(server, SIGKILL) }
+        serverPID = nil
     }
 
     /// Runs tmux with posix_spawn and waitpid: Foundation's Process did not always notice the
