@@ -5,10 +5,10 @@ import Synchronization
 /// The questions asked most, so that a periodic job can keep their answers warm.
 ///
 /// Asking counts in memory (one dictionary update, no I/O on the request path); the counts are
-/// flushed every few seconds into one Redis sorted set, `<prefix>:hot`, shared by every process,
-/// so the beat sees the whole deployment's hottest questions. The set keeps the `capacity`
-/// highest scores and expires a week after its last write. Without Redis, the counts stay in this
-/// process.
+/// flushed every few seconds into one Redis sorted set, `<prefix>:__hot_questions`, shared by
+/// every process, so the beat sees the whole deployment's hottest questions. The set keeps the
+/// `capacity` highest scores and expires a week after its last write. Without Redis, the counts
+/// stay in this process.
 ///
 /// Counting is best effort: a flush that fails drops its counts rather than delaying requests.
 public final class HotQuestions: Sendable {
@@ -35,7 +35,7 @@ public final class HotQuestions: Sendable {
         }
     }
 
-    /// The sorted set's key: `<prefix>:hot`.
+    /// The sorted set's key: `<prefix>:__hot_questions`.
     public let key: String
     /// How many distinct questions are kept.
     public let capacity: Int
@@ -45,10 +45,12 @@ public final class HotQuestions: Sendable {
     private let totals = Mutex<[Entry: Int]>([:])
 
     static let retention: Duration = .seconds(7 * 24 * 3600)
+    /// The logical key, reserved in ``RedisCache``; named so no entry key collides with it.
+    static let logicalKey = "__hot_questions"
 
     init(client: RedisClient?, prefix: String, capacity: Int = 1000) {
         self.client = client
-        self.key = "\(prefix):hot"
+        self.key = "\(prefix):\(Self.logicalKey)"
         self.capacity = capacity
     }
 

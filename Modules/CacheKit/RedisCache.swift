@@ -16,9 +16,9 @@ import Synchronization
 /// Every change (set, delete, invalidate, clear) is also published on
 /// `<prefix>:invalidations`, which near caches in other processes listen to.
 ///
-/// Three logical keys are the cache's own: `hot` (``HotQuestions``'s counts), `generation` (the corpus generation counter, the one key
-/// written without a TTL, so eviction policies that honour TTLs never drop it) and `lock:…`
-/// (compute locks, which expire). Operations on them throw ``CacheError/reservedKey(_:)``, and
+/// Three logical keys are the cache's own: `generation` (the corpus generation counter, the one
+/// key written without a TTL, so eviction policies that honour TTLs never drop it), `lock:…`
+/// (compute locks, which expire) and `__hot_questions` (``HotQuestions``'s counts). Operations on them throw ``CacheError/reservedKey(_:)``, and
 /// ``invalidate(pattern:)`` and ``clear()`` leave them alone.
 ///
 /// Failures of Redis are thrown as `RedisError`; ``ResponseCache`` turns them into a counted
@@ -214,7 +214,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     }
 
     static func isReserved(_ key: String) -> Bool {
-        key == "generation" || key == "hot" || key.hasPrefix("lock:")
+        key == "generation" || key == HotQuestions.logicalKey || key.hasPrefix("lock:")
     }
 
     /// SCAN for `<prefix>:<pattern>` and UNLINK page by page; returns how many keys went.

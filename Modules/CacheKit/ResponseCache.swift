@@ -40,7 +40,7 @@ public final class ResponseCache: Sendable {
     let client: RedisClient?
     private let reason: String
     let flights = SingleFlight<Data>()
-    /// The questions asked most, for re-warming (`<prefix>:hot` in Redis, else this process's).
+    /// The questions asked most, for re-warming (`<prefix>:__hot_questions` in Redis, else this process's).
     public let hotQuestions: HotQuestions
     /// The corpus generation when there is no Redis (or it is away): private to this process.
     private let localGeneration = Atomic<Int>(0)

@@ -44,9 +44,9 @@ struct WarmTaskTests {
         _ = try await one.backend.clear()
         #expect(try await one.hotQuestions.top(10).count == 2)
         let redis = RedisClient(configuration: try RedisConfiguration(url: TestServices.url(.redis)))
-        let ttl = try await redis.send(["PTTL", "\(prefix):hot"]).int ?? -1
+        let ttl = try await redis.send(["PTTL", "\(prefix):__hot_questions"]).int ?? -1
         #expect(ttl > 0)
-        _ = try await redis.unlink(["\(prefix):hot", "\(prefix):generation"])
+        _ = try await redis.unlink(["\(prefix):__hot_questions", "\(prefix):generation"])
         await redis.shutdown()
         await one.shutdown()
         await two.shutdown()
