@@ -99,6 +99,9 @@ public final class GeminiEmbeddings: EmbeddingProvider {
 
     private func embedOne(_ request: GeminiWire.EmbedRequest) async throws -> [Float] {
         let body = try await call("embedContent", body: try JSONEncoder().encode(request))
+        if let values = EmbeddingResponseScanner.embedding(in: body) {
+            return try checked(values, index: 0, total: 1)
+        }
         let decoded: GeminiWire.EmbedResponse
         do {
             decoded = try JSONDecoder().decode(GeminiWire.EmbedResponse.self, from: body)
@@ -110,21 +113,25 @@ public final class GeminiEmbeddings: EmbeddingProvider {
 
     private func embedBatch(_ requests: [GeminiWire.EmbedRequest], firstIndex: Int, total: Int) async throws -> [[Float]] {
         let body = try await call("batchEmbedContents", body: try JSONEncoder().encode(GeminiWire.BatchRequest(requests: requests)))
-        let decoded: GeminiWire.BatchResponse
-        do {
-            decoded = try JSONDecoder().decode(GeminiWire.BatchResponse.self, from: body)
-        } catch {
-            throw EmbeddingError(.invalidResponse, "Gemini's batchEmbedContents answer is not the documented JSON ({\"embeddings\":[{\"values\":[…]}]})", httpStatus: 200)
+        let embeddings: [[Float]]
+        if let scanned = EmbeddingResponseScanner.embeddings(in: body) {
+            embeddings = scanned
+        } else {
+            do {
+                embeddings = try JSONDecoder().decode(GeminiWire.BatchResponse.self, from: body).embeddings.map(\.values)
+            } catch {
+                throw EmbeddingError(.invalidResponse, "Gemini's batchEmbedContents answer is not the documented JSON ({\"embeddings\":[{\"values\":[…]}]})", httpStatus: 200)
+            }
         }
-        guard decoded.embeddings.count == requests.count else {
+        guard embeddings.count == requests.count else {
             throw EmbeddingError(
                 .invalidResponse,
-                "Gemini returned \(decoded.embeddings.count) embeddings for a batch of \(requests.count) texts; refusing to guess which is which",
+                "Gemini returned \(embeddings.count) embeddings for a batch of \(requests.count) texts; refusing to guess which is which",
                 httpStatus: 200
             )
         }
-        return try decoded.embeddings.enumerated().map { offset, embedding in
-            try checked(embedding.values, index: firstIndex + offset, total: total)
+        return try embeddings.enumerated().map { offset, values in
+            try checked(values, index: firstIndex + offset, total: total)
         }
     }
 

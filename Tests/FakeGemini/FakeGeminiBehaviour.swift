@@ -79,7 +79,11 @@ struct FakeGeminiBehaviour: Sendable {
     /// `POST /v1beta/models/{model}:embedContent`.
     func embedContent(model: String, body: [String: Any]) throws(FakeGeminiFailure) -> String {
         let values = try embed(body, model: model, field: "EmbedContentRequest", modelRequired: false)
-        return #"{"embedding":{"values":"# + Self.jsonArray(values) + "}}"
+        var json = EmbeddingJSONWriter(vectors: 1, dimensions: values.count)
+        json.append(#"{"embedding":{"values":"#)
+        json.append(values)
+        json.append("}}")
+        return json.text
     }
 
     /// `POST /v1beta/models/{model}:batchEmbedContents`.
@@ -90,12 +94,18 @@ struct FakeGeminiBehaviour: Sendable {
         guard requests.count <= Self.maximumBatch else {
             throw FakeGeminiFailure(400, "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n")
         }
-        var parts: [String] = []
-        for (index, request) in requests.enumerated() {
-            let values = try embed(request, model: model, field: "BatchEmbedContentsRequest.requests[\(index)]", modelRequired: true)
-            parts.append(#"{"values":"# + Self.jsonArray(values) + "}")
+        let vectors = try requests.enumerated().map { (index, request) throws(FakeGeminiFailure) in
+            try embed(request, model: model, field: "BatchEmbedContentsRequest.requests[\(index)]", modelRequired: true)
         }
-        return #"{"embeddings":["# + parts.joined(separator: ",") + "]}"
+        var json = EmbeddingJSONWriter(vectors: vectors.count, dimensions: vectors[0].count)
+        json.append(#"{"embeddings":["#)
+        for (index, values) in vectors.enumerated() {
+            json.append(index == 0 ? #"{"values":"# : #",{"values":"#)
+            json.append(values)
+            json.append("}")
+        }
+        json.append("]}")
+        return json.text
     }
 
     /// Validates one `EmbedContentRequest` and returns its vector.
@@ -138,10 +148,6 @@ struct FakeGeminiBehaviour: Sendable {
         let norm = values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         values = values.map { Float(Double($0) / norm) }
         return Array(values.prefix(dimensions))
-    }
-
-    static func jsonArray(_ values: [Float]) -> String {
-        "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
     }
 
     static func json(status: HTTPResponse.Status, _ text: String) -> Response {
