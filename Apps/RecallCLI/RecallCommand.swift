@@ -18,6 +18,7 @@ struct RecallCommand: AsyncParsableCommand {
         subcommands: [
             ConfigCommand.self, CacheCommand.self, EmbedCommand.self, DbCommand.self, IngestCommand.self,
             JobsCommand.self, AskCommand.self, SearchCommand.self, DoctorCommand.self, CompletionsCommand.self,
+            ReferenceCommand.self,
         ]
     )
 
