@@ -28,8 +28,14 @@ public final class IngestPipeline: Sendable {
         public var chunker: Chunker
         /// Chunks per embedding call (Gemini takes at most 100 per batch request).
         public var batchSize: Int
-        /// Embedding calls in flight at once for one document. Throughput grows with it until the
+        /// Embedding requests in flight at once for one document. Throughput grows with it until the
         /// provider's own limit (`GeminiConfiguration.maximumConcurrentRequests`) is reached.
+        ///
+        /// The pipeline keeps twice as many batches going: while `concurrency` requests wait on the
+        /// network, the others encode their request or decode their answer (about 10 ms of CPU for
+        /// 100 vectors), so the next request does not wait for the last answer to be read. A
+        /// provider with its own limit (Gemini: `maximumConcurrentRequests`, which Recall sets to
+        /// `INGEST_CONCURRENCY`) still has at most that many requests in flight.
         public var concurrency: Int
 
         public init(chunker: Chunker = Chunker(), batchSize: Int = 100, concurrency: Int = 4) {
@@ -115,8 +121,8 @@ public final class IngestPipeline: Sendable {
         )
     }
 
-    /// Embeds every chunk, at most ``Configuration/concurrency`` batches at a time, and returns
-    /// the vectors in chunk order.
+    /// Embeds every chunk, at most twice ``Configuration/concurrency`` batches at a time (see
+    /// there), and returns the vectors in chunk order.
     private func embed(_ prepared: Prepared, progress: ProgressHandler?) async throws -> [[Float]] {
         let chunks = prepared.chunks
         let size = configuration.batchSize
@@ -150,7 +156,7 @@ public final class IngestPipeline: Sendable {
                     return (start, batch)
                 }
             }
-            while next < starts.count && next < configuration.concurrency { addBatch() }
+            while next < starts.count && next < 2 * configuration.concurrency { addBatch() }
             while let (start, batch) = try await group.next() {
                 vectors.replaceSubrange(start..<start + batch.count, with: batch)
                 done += batch.count

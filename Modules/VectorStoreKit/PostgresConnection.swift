@@ -19,6 +19,8 @@ public final class PostgresConnection {
     private let info: ConnectionInfo
     /// Session settings already applied, so each costs one round trip per physical connection.
     private var sessionSettings: [String: String] = [:]
+    /// Statements prepared on this physical connection: SQL text → server-side name.
+    private var preparedStatements: [String: String] = [:]
 
     private init(handle: OpaquePointer, info: ConnectionInfo) {
         self.handle = handle
@@ -66,6 +68,7 @@ public final class PostgresConnection {
     /// Re-establishes a broken connection with the same parameters.
     func reset() throws(PostgresError) {
         sessionSettings.removeAll()
+        preparedStatements.removeAll()
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw connectionError("reconnecting to \(info)", sqlState: "08001")
@@ -82,13 +85,48 @@ public final class PostgresConnection {
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
         let context = Self.summary(of: sql)
+        try Self.checkParameters(parameters, context: context)
+        let result = withOptionalCStringArray(parameters) { values in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        return try rows(of: result, context: context)
+    }
+
+    /// Like ``execute(_:_:)``, but the statement is parsed once per physical connection
+    /// (`PQprepare`) and only executed after that: for statements run very often, such as
+    /// similarity search, where parsing and analysing the SQL each time is a measurable share.
+    ///
+    /// Run it with `plan_cache_mode = force_custom_plan` (``ensureSessionSetting(_:_:)``) when the
+    /// plan depends on the values, as PostgreSQL may otherwise switch to one generic plan after
+    /// five executions.
+    @discardableResult
+    public func executePrepared(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> PostgresRows {
+        let context = Self.summary(of: sql)
+        try Self.checkParameters(parameters, context: context)
+        let name: String
+        if let known = preparedStatements[sql] {
+            name = known
+        } else {
+            name = "recall_\(preparedStatements.count + 1)"
+            let prepared = PQprepare(handle, name, sql, Int32(parameters.count), nil)
+            _ = try rows(of: prepared, context: context)
+            preparedStatements[sql] = name
+        }
+        let result = withOptionalCStringArray(parameters) { values in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        }
+        return try rows(of: result, context: context)
+    }
+
+    private static func checkParameters(_ parameters: [String?], context: String) throws(PostgresError) {
         for value in parameters where value?.utf8.contains(0) == true {
             throw PostgresError(.invalidParameter, context: context,
                                 message: "a parameter contains a NUL character, which PostgreSQL text cannot store")
         }
-        let result = withOptionalCStringArray(parameters) { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
-        }
+    }
+
+    /// The rows of a finished statement (and frees `result`), or its error.
+    private func rows(of result: OpaquePointer?, context: String) throws(PostgresError) -> PostgresRows {
         guard let result else {
             throw connectionError(context, sqlState: "08006")
         }

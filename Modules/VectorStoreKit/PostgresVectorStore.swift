@@ -102,7 +102,10 @@ public struct PostgresVectorStore: VectorStore {
         let rows = try await pool.withConnection { connection in
             // Lets a filtered scan continue past hnsw.ef_search candidates until k rows pass.
             try connection.ensureSessionSetting("hnsw.iterative_scan", "relaxed_order")
-            return try connection.execute(statement, parameters)
+            // Prepared once per connection, planned with each call's values: the filters'
+            // `$n IS NULL` conditions only fold away in a plan made for the actual values.
+            try connection.ensureSessionSetting("plan_cache_mode", "force_custom_plan")
+            return try connection.executePrepared(statement, parameters)
         }
         return try rows.rows.map { row in
             SearchHit(chunkID: try Self.int64(row[0]), documentID: try Self.int64(row[1]),

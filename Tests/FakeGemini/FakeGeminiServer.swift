@@ -48,7 +48,7 @@ public final class FakeGeminiServer: Sendable {
     /// - Parameters:
     ///   - port: 0 (the default) for any free port; read ``port`` afterwards.
     ///   - apiKey: the only key accepted.
-    ///   - latency: added to every response.
+    ///   - latency: the time from a request to its answer (the answer is made within it).
     ///   - models: model IDs that exist; others get 404 like a wrong model name.
     public static func start(
         port: Int = 0,
@@ -137,7 +137,7 @@ public final class FakeGeminiServer: Sendable {
         state.locked { $0.log.count { $0.path.hasSuffix(":generateContent") } }
     }
 
-    /// Changes the latency added to each response.
+    /// Changes the time from a request to its answer.
     public func setLatency(_ latency: Duration) {
         state.locked { $0.latency = latency }
     }

@@ -132,7 +132,7 @@ struct IngestPipelineTests {
         #expect(try await store.documentCount() == 1)
     }
 
-    @Test("batches run at most `concurrency` at a time, and more than one at once")
+    @Test("the pipeline keeps twice `concurrency` batches going, so answers are read while the next requests wait")
     func boundedConcurrency() async throws {
         let embedder = try SlowEmbeddings(base: LocalEmbeddings(dimensions: 64), delay: .milliseconds(30))
         let store = MemoryVectorStore(dimensions: 64)
@@ -141,7 +141,22 @@ struct IngestPipelineTests {
         let text = (1...12).map { "Sentence \($0) is a paragraph on its own." }.joined(separator: "\n\n")
         let report = try await pipeline.ingest(IngestDocument(content: .text(text), source: "many.txt"))
         #expect(report.chunkCount == 12)
-        #expect(embedder.peak == 3)
+        #expect(embedder.peak == 6)
+    }
+
+    @Test("with Gemini, requests in flight never exceed its limit, and reach it")
+    func geminiRequestsInFlightStayBounded() async throws {
+        let fake = try await FakeGeminiServer.start(latency: .milliseconds(40))
+        let gemini = try GeminiEmbeddings(configuration: GeminiConfiguration(
+            apiKey: FakeGeminiServer.apiKey, dimensions: 768, baseURL: fake.baseURL, batchSize: 1,
+            maximumConcurrentRequests: 3, retry: .none))
+        let pipeline = try Self.pipeline(store: MemoryVectorStore(dimensions: 768), embedder: gemini, configuration: .init(
+            chunker: Chunker(targetCharacters: 60, overlapCharacters: 0), batchSize: 1, concurrency: 3))
+        let text = (1...12).map { "Sentence \($0) is a paragraph on its own." }.joined(separator: "\n\n")
+        let report = try await pipeline.ingest(IngestDocument(content: .text(text), source: "many.txt"))
+        #expect(report.chunkCount == 12)
+        #expect(fake.peakConcurrentRequests == 3)
+        await fake.stop()
     }
 
     @Test("an embedder failing mid-document stores nothing; the same document succeeds afterwards")

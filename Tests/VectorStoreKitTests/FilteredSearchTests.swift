@@ -44,4 +44,40 @@ struct FilteredSearchTests {
             }
         }
     }
+
+    @Test("search is prepared once per connection and planned with each call's values; a new connection prepares it again")
+    func searchIsPreparedPerConnection() async throws {
+        try await ScratchDatabase.with { url in
+            try await withPool(url: url, size: 1) { pool in
+                try await Migrator(pool: pool, dimensions: 768).migrate()
+                let store = try await PostgresVectorStore.open(pool: pool, dimensions: 768)
+                for tenant in ["a", "b"] {
+                    _ = try await store.upsertDocument(
+                        NewDocument(source: tenant, title: tenant, contentHash: "doc-\(tenant)", tenant: tenant),
+                        chunks: [NewChunk(content: "text of \(tenant)", contentHash: tenant,
+                                          vector: TestVectors.embed(tenant, dimensions: 768))])
+                }
+                let query = TestVectors.embed("query", dimensions: 768)
+                // More than the five executions after which PostgreSQL may switch to a generic plan.
+                for round in 0..<8 {
+                    let tenant = round.isMultiple(of: 2) ? "a" : "b"
+                    let hits = try await store.search(query, k: 5, filter: SearchFilter(tenant: tenant))
+                    #expect(hits.map(\.source) == [tenant])
+                }
+                #expect(try await store.search(query, k: 5, filter: .none).count == 2)
+                let plans = try await pool.execute(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM chunks c%'").rows
+                #expect(plans.count == 1, "one prepared search statement on the connection")
+                #expect(plans.first?[0] == "0", "never a generic plan")
+                #expect(Int(plans.first?[1] ?? "") ?? 0 >= 9)
+
+                let pid = try #require(try await pool.execute("SELECT pg_backend_pid()").scalar)
+                try await withPool(url: url, size: 1) { admin in
+                    try await admin.execute("SELECT pg_terminate_backend($1::integer)", [pid])
+                }
+                _ = try? await store.search(query, k: 5, filter: .none)   // finds the connection dead
+                #expect(try await store.search(query, k: 5, filter: .none).count == 2)
+            }
+        }
+    }
 }
