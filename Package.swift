@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "AppSupport",
             dependencies: [
-                "ConfigKit",
+                "ConfigKit", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
