@@ -215,6 +215,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/AppsTests",
+            // Read from the source tree by GoldenJSONTests, not bundled.
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         // Metric names and labels, the Prometheus registry and its exposition.

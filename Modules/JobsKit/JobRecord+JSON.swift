@@ -88,7 +88,11 @@ extension JobRecord: Decodable {
                 ?? (try? Date.ISO8601FormatStyle().parse(text)) else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an ISO 8601 date: \(text)")
             }
-            return date
+            // The text has whole milliseconds and ``timestamp(_:)`` truncates: the middle of the
+            // millisecond formats back to the same text, where the parsed value (a binary
+            // fraction just below it) could lose one.
+            let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+            return Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
         }
         guard let created = try date(.createdAt) else {
             throw DecodingError.keyNotFound(CodingKeys.createdAt, .init(codingPath: container.codingPath, debugDescription: "created_at is missing"))

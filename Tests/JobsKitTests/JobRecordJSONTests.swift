@@ -32,12 +32,25 @@ struct JobRecordJSONTests {
 
         let json = try Self.encoded(record)
         let decoded = try JSONDecoder().decode(JobRecord.self, from: Data(json.utf8))
-        #expect(try Self.encoded(decoded) == json)
+        let again = try Self.encoded(decoded)
+        #expect(again == json, "\(again)\n\(json)")
         #expect(decoded.payload.isEmpty)
         #expect(decoded.status == .retrying)
         #expect(decoded.retryDelays == [.milliseconds(1500), .seconds(4)])
         #expect(decoded.nextRunAt.map { abs($0.timeIntervalSince(created.addingTimeInterval(60))) < 0.001 } == true)
         #expect(decoded.finishedAt == nil)
+    }
+
+    @Test("timestamps survive any number of round trips, for every millisecond")
+    func stableTimestamps() throws {
+        for offset in 0..<2000 {
+            // As records read from Redis carry them: whole milliseconds since 1970.
+            let date = Date(timeIntervalSince1970: Double(1_795_924_800_000 + offset) / 1000)
+            let json = try Self.encoded(JobRecord(id: "j", type: "t", payload: Data(), idempotencyKey: nil, now: date))
+            let once = try JSONDecoder().decode(JobRecord.self, from: Data(json.utf8))
+            let twice = try JSONDecoder().decode(JobRecord.self, from: Data(try Self.encoded(once).utf8))
+            #expect(try Self.encoded(twice) == json)
+        }
     }
 
     @Test("a record without created_at or with a date that is not ISO 8601 is refused")
