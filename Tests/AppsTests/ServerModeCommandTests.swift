@@ -51,6 +51,40 @@ struct ServerModeCommandTests {
         #expect(search.standardOutput.contains("Parking (document"))
     }
 
+    @Test("cache warm has the server answer a list of questions; ingest --wait follows the server's job to its end",
+          .enabled(if: TestServices.isAvailable(.postgres)))
+    func warmAndIngest() async throws {
+        let database = try await ChatCommandTests.handbook()
+        defer { database.drop() }
+        let server = try await RecallServerProcess(environment: ChatCommandTests.environment(database: database, [
+            "ADMIN_TOKEN": "warm-admin-token-51e",
+        ]))
+        defer { server.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recall-warm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let questions = directory.appendingPathComponent("questions.json")
+        try Data(#"["Where do parking permits come from?"]"#.utf8).write(to: questions)
+
+        let warm = try await Self.recall(["cache", "warm", "--file", questions.path, "--server", server.url, "--json"],
+                                         ["ADMIN_TOKEN": "warm-admin-token-51e"])
+        #expect(warm.status == 0, "\(warm.standardError)")
+        let report = try Self.object(warm)
+        #expect(report["warmed"] as? Int == 1)
+        #expect(report["generation"] is NSNull)
+        let warmed = try await Self.recall(["ask", "Where do parking permits come from?", "--server", server.url, "--json"])
+        #expect(try Self.object(warmed)["cached"] as? Bool == true)
+
+        let file = directory.appendingPathComponent("travel.md")
+        try Data("# Travel\n\nBook trains through the travel desk.\n".utf8).write(to: file)
+        let ingest = try await Self.recall(["ingest", file.path, "--server", server.url, "--wait", "--json"])
+        #expect(ingest.status == 0, "\(ingest.standardError)")
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(ingest.standardOutput.utf8)) as? [[String: Any]])
+        #expect(jobs.first?["status"] as? String == "succeeded")
+        let search = try await Self.recall(["search", "book trains travel desk", "--k", "1", "--server", server.url])
+        #expect(search.standardOutput.contains("travel"), "\(search.standardOutput)")
+    }
+
     @Test("admin commands without or with a wrong ADMIN_TOKEN print the server's message and exit 1; the right one works")
     func adminToken() async throws {
         let server = try await RecallServerProcess(environment: [
