@@ -61,7 +61,7 @@ public struct RecallServerClient: Sendable {
         }
     }
 
-    /// Sends one request and returns the body of a 2xx response.
+    /// Sends one request and returns its response when the status is 2xx.
     ///
     /// - Throws: ``RecallServerError/refused(status:code:message:)`` for any other status, with
     ///   the server's `{"error": {"code", "message"}}` when it sent one.
