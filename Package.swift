@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "AppSupport",
             dependencies: [
-                "ConfigKit",
+                "ConfigKit", "CurlKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -215,6 +215,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/AppsTests",
+            // Read from the source tree by GoldenJSONTests, not bundled.
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         // Metric names and labels, the Prometheus registry and its exposition.

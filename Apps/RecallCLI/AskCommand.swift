@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatKit
+import CurlKit
 import Foundation
 
 /// `recall ask`: one question through the chat engine, as `POST /api/v1/chat` would answer it.
@@ -9,14 +10,17 @@ struct AskCommand: AsyncParsableCommand {
         abstract: "Answer a question from the documents, with its sources.",
         discussion: """
             Talks to the configured backends directly (DATABASE_URL, EMBEDDING_PROVIDER, \
-            CHAT_PROVIDER, the response cache), not to a running recall-server; answers go through \
-            the same cache as the server's, so a cached answer is reported as such.
+            CHAT_PROVIDER, the response cache); answers go through the same cache as the server's, \
+            so a cached answer is reported as such. With --server URL (or RECALL_SERVER_URL) the \
+            question goes to that recall-server's POST /api/v1/chat instead, and the answer's \
+            X-Cache (HIT or MISS) is shown; --json prints the same fields either way.
 
-            Exit status: 0 answered; 2 bad question or model; 69 retrieval or generation failed; \
-            78 configuration invalid.
+            Exit status: 0 answered; 1 the server refused; 2 bad question or model; 69 retrieval, \
+            generation or the server failed; 78 configuration invalid.
 
-            Example:
+            Examples:
               recall ask "How do I request time off?" --session 42 --json
+              recall ask "How do I request time off?" --server http://127.0.0.1:8000
             """
     )
 
@@ -27,6 +31,19 @@ struct AskCommand: AsyncParsableCommand {
     @Option(name: .long, help: "normal, refresh (recompute and overwrite) or bypass (no cache at all).")
     var cache: String = ChatCachePolicy.normal.rawValue
     @OptionGroup var options: CommonOptions
+    @OptionGroup var remote: ServerOptions
+
+    /// The body of `POST /api/v1/chat`.
+    struct ChatBody: Encodable {
+        let question: String
+        let sessionID: String?
+        let model: String?
+
+        enum CodingKeys: String, CodingKey {
+            case question, model
+            case sessionID = "session_id"
+        }
+    }
 
     func validate() throws {
         guard ChatCachePolicy(rawValue: cache) != nil else {
@@ -35,10 +52,23 @@ struct AskCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backends = try await ChatBackends.open(envFile: options.envFile, command: "ask", withCache: true)
-        let asked = ChatQuestion(question: question, sessionID: session, model: model, tenant: tenant,
-                                 cachePolicy: ChatCachePolicy(rawValue: cache) ?? .normal)
-        let reply = try await backends.run(command: "ask") { try await $0.answer(asked) }
+        let policy = ChatCachePolicy(rawValue: cache) ?? .normal
+        let reply: ChatReply
+        var served = ""
+        if let server = try RemoteServer.open(remote, envFile: options.envFile, command: "ask", tenant: tenant) {
+            // The server reads the policy from Cache-Control, as any HTTP client would send it.
+            let directive = [ChatCachePolicy.refresh: "no-cache", .bypass: "no-store"][policy]
+            let (answer, response) = try await server.call(
+                .post, "/api/v1/chat", access: .client, body: ChatBody(question: question, sessionID: session, model: model),
+                headers: directive.map { [HTTPHeader("Cache-Control", $0)] } ?? [], as: ChatReply.self)
+            await server.shutdown()
+            reply = answer
+            served = response.headers.value(for: "X-Cache").map { " · X-Cache \($0)" } ?? ""
+        } else {
+            let backends = try await ChatBackends.open(envFile: options.envFile, command: "ask", withCache: true)
+            let asked = ChatQuestion(question: question, sessionID: session, model: model, tenant: tenant, cachePolicy: policy)
+            reply = try await backends.run(command: "ask") { try await $0.answer(asked) }
+        }
         if options.json {
             printJSON(reply)
             return
@@ -51,6 +81,6 @@ struct AskCommand: AsyncParsableCommand {
                 print("      \(source.snippet)")
             }
         }
-        print("\n\(reply.cached ? "from the cache" : "computed now") · model \(reply.model) · key \(reply.cacheKey)")
+        print("\n\(reply.cached ? "from the cache" : "computed now") · model \(reply.model) · key \(reply.cacheKey)\(served)")
     }
 }

@@ -14,15 +14,20 @@ struct CacheWarmCommand: AsyncParsableCommand {
             unless that key is already cached, with the answer's JSON as the cached value: give \
             answers in the shape the chat engine caches. Questions already cached are skipped.
 
-            Computing answers for a plain list of questions needs the chat engine, which this build \
-            does not include yet: warming stores only answers it is given, never invented ones.
+            Without --server, warming stores only answers it is given, never invented ones. With \
+            --server URL, FILE is a JSON array of question strings instead, and that recall-server \
+            computes and caches their answers with its chat engine (POST /api/v1/cache/warm, with \
+            ADMIN_TOKEN as its bearer token, at most 1000 questions); in --json, model and \
+            generation are then null unless --model is given, since the server chooses them.
 
-            Example:
+            Examples:
               recall cache warm --file faq.json --tenant acme --model gemini-2.5-flash
+              recall cache warm --file questions.json --server http://127.0.0.1:8000
             """
     )
 
     @OptionGroup var options: CacheCommonOptions
+    @OptionGroup var remote: ServerOptions
     @Option(name: .long, help: "JSON file of [{\"question\": ..., \"answer\": ...}].") var file: String
     @Option(name: .long, help: "Tenant the answers belong to.") var tenant = "default"
     @Option(name: .long, help: "Model part of the keys (default: CHAT_MODEL).") var model: String?
@@ -31,6 +36,9 @@ struct CacheWarmCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let ttl, ttl < 1 { throw ValidationError("--ttl must be at least 1 second") }
+        if remote.url != nil, !session.isEmpty {
+            throw ValidationError("--session cannot be used with --server: the server warms answers outside any session")
+        }
     }
 
     struct Pair: Decodable {
@@ -40,16 +48,53 @@ struct CacheWarmCommand: AsyncParsableCommand {
 
     struct MissingAnswer: Error {}
 
+    /// What `--json` prints; `model` and `generation` are null when a server chose them.
     struct Output: Encodable {
         let warmed: Int
         let skipped: Int
         let failed: Int
         let tenant: String
-        let model: String
-        let generation: Int
+        let model: String?
+        let generation: Int?
+
+        enum CodingKeys: String, CodingKey { case warmed, skipped, failed, tenant, model, generation }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(warmed, forKey: .warmed)
+            try container.encode(skipped, forKey: .skipped)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(tenant, forKey: .tenant)
+            try container.encode(model, forKey: .model)
+            try container.encode(generation, forKey: .generation)
+        }
+    }
+
+    /// The body of `POST /api/v1/cache/warm`, and its answer.
+    struct WarmBody: Encodable {
+        let questions: [String]
+        let ttl: Int?
+        let model: String?
+        let tenant: String
+    }
+
+    struct WarmReport: Decodable {
+        let warmed: Int
+        let skipped: Int
+        let failed: Int
     }
 
     func run() async throws {
+        if let server = try RemoteServer.open(remote, envFile: options.envFile, command: "cache warm") {
+            let questions = try Self.readQuestions(file)
+            let (report, _) = try await server.call(
+                .post, "/api/v1/cache/warm", access: .admin,
+                body: WarmBody(questions: questions, ttl: ttl, model: model, tenant: tenant), as: WarmReport.self)
+            await server.shutdown()
+            try show(Output(warmed: report.warmed, skipped: report.skipped, failed: report.failed, tenant: tenant,
+                            model: model, generation: nil))
+            return
+        }
         let pairs = try Self.readPairs(file)
         let context = try await CacheContext.open(options, command: "warm", needsShared: true)
         let cache = context.cache
@@ -70,14 +115,36 @@ struct CacheWarmCommand: AsyncParsableCommand {
         )
         let report = try await context.run(command: "warm") { await warmer.warm(pairs.map(\.question)) }
         await cache.shutdown()
+        try show(Output(warmed: report.warmed, skipped: report.skipped, failed: report.failed,
+                        tenant: tenant, model: model, generation: generation))
+    }
+
+    /// Prints the outcome; any failed question makes the command fail.
+    private func show(_ output: Output) throws {
         if options.json {
-            printJSON(Output(warmed: report.warmed, skipped: report.skipped, failed: report.failed,
-                             tenant: tenant, model: model, generation: generation))
+            printJSON(output)
         } else {
-            print("warmed \(report.warmed), skipped \(report.skipped) already cached, failed \(report.failed) "
-                  + "(tenant \(tenant), model \(model), generation \(generation))")
+            print("warmed \(output.warmed), skipped \(output.skipped) already cached, failed \(output.failed) "
+                  + "(tenant \(output.tenant), model \(output.model ?? "the server's"), generation \(output.generation.map(String.init) ?? "the server's"))")
         }
-        if report.failed > 0 { throw CacheExit.negative }
+        if output.failed > 0 { throw CacheExit.negative }
+    }
+
+    /// The questions in `path` (a JSON array of strings), for a server to answer.
+    static func readQuestions(_ path: String) throws -> [String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+        }
+        guard let questions = try? JSONDecoder().decode([String].self, from: data), !questions.isEmpty else {
+            throw ValidationError("""
+                \(path) is not a JSON array of question strings: with --server, the server computes the answers, \
+                so give ["question", ...] (answers you already have are warmed without --server)
+                """)
+        }
+        return questions
     }
 
     /// The pairs in `path`, or an explanation of what the file should hold.

@@ -15,7 +15,10 @@ struct IngestCommand: AsyncParsableCommand {
             --direct runs the pipeline here, against DATABASE_URL (required), with a progress bar \
             on a terminal. Without it, each file (or the --url) becomes a process_document \
             (scrape_url) job on the queue in BROKER_URL/REDIS_URL; --wait follows the jobs until \
-            they finish. URLs are always fetched by a worker, behind its SSRF guard.
+            they finish. URLs are always fetched by a worker, behind its SSRF guard. With --server \
+            URL the files (and the --url) go to that recall-server's POST /api/v1/ingest (and \
+            /ingest/url) instead of the broker, --wait follows them through GET /api/v1/jobs/ID, \
+            and the tenant is the API key's; --json prints the same fields either way.
 
             Exit status: 0 all done; 1 some document or job failed; 2 usage; 78 configuration \
             invalid (or DATABASE_URL / broker missing).
@@ -24,6 +27,7 @@ struct IngestCommand: AsyncParsableCommand {
               recall ingest docs/ --direct
               recall ingest handbook.md policies/ --wait --json
               recall ingest --url https://example.com/handbook.html --wait
+              recall ingest handbook.md --server http://127.0.0.1:8000 --wait
             """
     )
 
@@ -34,6 +38,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Tenant that owns the documents (default: the default tenant).") var tenant: String?
     @Option(name: .long, help: "Path of the .env file to read (default: ./.env, or ENV_FILE).") var envFile: String?
     @Flag(help: "Print JSON instead of text.") var json = false
+    @OptionGroup var remote: ServerOptions
 
     func validate() throws {
         if paths.isEmpty && url == nil {
@@ -44,6 +49,9 @@ struct IngestCommand: AsyncParsableCommand {
         }
         if direct && wait {
             throw ValidationError("--wait follows queued jobs; --direct already waits")
+        }
+        if direct && remote.url != nil {
+            throw ValidationError("--direct runs the pipeline in this process; drop it to ingest through --server")
         }
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("--url must start with http:// or https://")
@@ -64,7 +72,8 @@ struct IngestCommand: AsyncParsableCommand {
         if direct {
             try await DirectIngest(settings: settings, tenant: tenant ?? "", json: json).run(files)
         } else {
-            try await QueuedIngest(settings: settings, tenant: tenant ?? "", json: json, wait: wait).run(files, url: url)
+            let server = try RemoteServer.open(remote, envFile: envFile, command: "ingest", tenant: tenant)
+            try await QueuedIngest(settings: settings, tenant: tenant ?? "", json: json, wait: wait).run(files, url: url, server: server)
         }
     }
 }

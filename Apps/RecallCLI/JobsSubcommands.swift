@@ -3,7 +3,7 @@ import Foundation
 import JobsKit
 
 /// The list `recall jobs list --json` prints: the same shape as `GET /api/v1/jobs`.
-struct JobList: Encodable {
+struct JobList: Codable {
     let jobs: [JobRecord]
     let counts: [String: Int]
 }
@@ -26,12 +26,18 @@ struct JobsListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List jobs, newest first, with the count of each status.",
         discussion: """
-            Example:
+            With --server URL the list comes from that recall-server's GET /api/v1/jobs (at most \
+            1000 jobs, newest update first; with API_KEYS only the API key's tenant's jobs), in \
+            the same --json shape.
+
+            Examples:
               recall jobs list --status retrying --limit 50
+              recall jobs list --server http://127.0.0.1:8000 --json
             """
     )
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var remote: ServerOptions
 
     @Option(help: "Only jobs with this status: \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
     var status: JobStatus?
@@ -41,11 +47,24 @@ struct JobsListCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000, not \(limit)") }
+        if remote.url != nil, limit > 1000 { throw ValidationError("--limit must be at most 1000 with --server (the API's limit)") }
     }
 
     func run() async throws {
+        let list: JobList
+        if let server = try RemoteServer.open(remote, envFile: options.envFile, command: "jobs list") {
+            let query = "?limit=\(limit)" + (status.map { "&status=\($0.rawValue)" } ?? "")
+            (list, _) = try await server.call(.get, "/api/v1/jobs" + query, access: .client, as: JobList.self)
+            await server.shutdown()
+        } else {
+            list = try await localList()
+        }
+        show(list)
+    }
+
+    private func localList() async throws -> JobList {
         let context = try await JobsContext.open(options, command: "list")
-        let list = try await context.run("list") { queue in
+        return try await context.run("list") { queue in
             var jobs: [JobRecord] = []
             for status in status.map({ [$0] }) ?? JobStatus.allCases {
                 jobs += try await queue.list(status: status, limit: limit)
@@ -55,6 +74,9 @@ struct JobsListCommand: AsyncParsableCommand {
             return JobList(jobs: Array(jobs.prefix(limit)),
                            counts: Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0.rawValue, counts[$0] ?? 0) }))
         }
+    }
+
+    private func show(_ list: JobList) {
         if options.json {
             printJSON(list)
             return
@@ -86,21 +108,33 @@ struct JobsShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show one job: status, attempts, progress, result or error, timestamps.",
         discussion: """
-            Example:
+            With --server URL the job comes from that recall-server's GET /api/v1/jobs/ID, in the \
+            same --json shape.
+
+            Examples:
               recall jobs show 1764410000000-0 --json
+              recall jobs show 1764410000000-0 --server http://127.0.0.1:8000
             """
     )
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var remote: ServerOptions
 
     @Argument(help: "The job id (as `recall ingest` or POST /api/v1/ingest returned it).")
     var id: String
 
     func run() async throws {
-        let context = try await JobsContext.open(options, command: "show")
-        guard let job = try await context.run("show", { try await $0.record(id: id) }) else {
-            FileHandle.standardError.write(Data("recall jobs show: no job \(id) (finished jobs are kept JOB_RETENTION_SECONDS)\n".utf8))
-            throw ExitCode(1)
+        let job: JobRecord
+        if let server = try RemoteServer.open(remote, envFile: options.envFile, command: "jobs show") {
+            (job, _) = try await server.call(.get, "/api/v1/jobs/\(RemoteServer.pathSegment(id))", access: .client, as: JobRecord.self)
+            await server.shutdown()
+        } else {
+            let context = try await JobsContext.open(options, command: "show")
+            guard let record = try await context.run("show", { try await $0.record(id: id) }) else {
+                FileHandle.standardError.write(Data("recall jobs show: no job \(id) (finished jobs are kept JOB_RETENTION_SECONDS)\n".utf8))
+                throw ExitCode(1)
+            }
+            job = record
         }
         if options.json {
             printJSON(job)

@@ -2,8 +2,6 @@ import ArgumentParser
 import ConfigKit
 import Foundation
 import JobsKit
-import Logging
-import RedisKit
 
 /// `recall ingest` without `--direct`: one job per file (or URL) for recall-worker, optionally
 /// followed until each finishes.
@@ -27,29 +25,23 @@ struct QueuedIngest {
         }
     }
 
-    func run(_ files: [String], url: String?) async throws {
-        guard let broker = settings.jobs.broker else {
-            throw CommandOutput.configurationError("ingest", "no job queue: set BROKER_URL or REDIS_URL to the Redis recall-worker reads, or use --direct")
+    func run(_ files: [String], url: String?, server: RemoteServer?) async throws {
+        let destination: any IngestDestination
+        if let server {
+            destination = ServerIngestDestination(server: server)
+        } else {
+            destination = try BrokerIngestDestination(settings: settings, tenant: tenant)
         }
-        var logger = Logger(label: "recall.ingest")
-        logger.logLevel = .warning
-        let redis: RedisClient
-        do {
-            redis = RedisClient(configuration: try RedisConfiguration(url: broker.url, poolSize: 2), logger: logger)
-        } catch {
-            throw CommandOutput.configurationError("ingest", "the job broker URL cannot be used: \(error)")
-        }
-        let queue = RedisStreamsQueue(redis: redis, keyPrefix: settings.jobs.keyPrefix, logger: logger)
         let outcome: Result<[JobResult], ExitCode>
         do {
-            let jobs = try await enqueue(files, url: url, on: queue)
-            outcome = .success(wait ? try await follow(jobs, on: queue) : jobs)
+            let jobs = try await enqueue(files, url: url, to: destination)
+            outcome = .success(wait ? try await follow(jobs, on: destination) : jobs)
         } catch let exit as ExitCode {
             outcome = .failure(exit)
         } catch {
-            outcome = .failure(CommandOutput.failure("ingest", "the job queue at \(broker) failed: \(error)"))
+            outcome = .failure(CommandOutput.failure("ingest", "the job queue at \(destination.name) failed: \(error)"))
         }
-        await redis.shutdown()
+        await destination.close()
         let results = try outcome.get()
         if json {
             try CommandOutput.printJSON(results)
@@ -62,8 +54,7 @@ struct QueuedIngest {
         if wait && results.contains(where: { $0.status != JobStatus.succeeded.rawValue }) { throw ExitCode.failure }
     }
 
-    private func enqueue(_ files: [String], url: String?, on queue: RedisStreamsQueue) async throws -> [JobResult] {
-        let metadata = tenant.isEmpty ? [:] : ["tenant": tenant]
+    private func enqueue(_ files: [String], url: String?, to destination: any IngestDestination) async throws -> [JobResult] {
         var jobs: [JobResult] = []
         for path in files {
             let data: Data
@@ -72,27 +63,24 @@ struct QueuedIngest {
             } catch {
                 throw CommandOutput.failure("ingest", "\(path) cannot be read: \(error.localizedDescription)")
             }
-            let payload = ProcessDocumentPayload(jobID: UUID().uuidString, documentData: .init(
-                filename: path, contentType: IngestFiles.contentType(of: path), bytes: data, metadata: metadata))
-            let id = try await queue.enqueue(type: TaskName.processDocument, payload: payload)
+            let id = try await destination.enqueue(file: path, contentType: IngestFiles.contentType(of: path), bytes: data)
             jobs.append(JobResult(source: path, jobID: id, status: JobStatus.queued.rawValue, progress: nil, error: nil))
         }
         if let url {
-            let payload = ScrapeURLPayload(jobID: UUID().uuidString, url: url, options: .init(metadata: metadata.isEmpty ? nil : metadata))
-            let id = try await queue.enqueue(type: TaskName.scrapeURL, payload: payload)
+            let id = try await destination.enqueue(url: url)
             jobs.append(JobResult(source: url, jobID: id, status: JobStatus.queued.rawValue, progress: nil, error: nil))
         }
         return jobs
     }
 
     /// Polls the job records until every job has a final status, showing progress.
-    private func follow(_ jobs: [JobResult], on queue: RedisStreamsQueue) async throws -> [JobResult] {
+    private func follow(_ jobs: [JobResult], on destination: any IngestDestination) async throws -> [JobResult] {
         let progress = ProgressLine(label: "jobs", unit: "jobs", enabled: !json)
         var current = jobs
         var lastStatus: [String: String] = [:]
         while true {
             for (index, job) in current.enumerated() where !(JobStatus(rawValue: job.status)?.isFinal ?? false) {
-                guard let record = try await queue.record(id: job.jobID) else {
+                guard let record = try await destination.record(id: job.jobID) else {
                     current[index] = JobResult(source: job.source, jobID: job.jobID, status: "missing", progress: nil,
                                                error: "the job record is gone (expired or purged)")
                     continue

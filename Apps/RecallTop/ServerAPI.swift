@@ -1,3 +1,4 @@
+import AppSupport
 import CurlKit
 import Foundation
 
@@ -6,30 +7,22 @@ import Foundation
 /// The server is one the operator named, often on loopback, so no SSRF policy applies. The
 /// bearer token goes in a header only; nothing this type returns ever contains it.
 struct ServerAPI: Sendable {
-    /// The server's base URL without a trailing slash.
-    let base: String
-    let token: String?
-    let client: HTTPClient
-    /// How long one request may take; a slower server counts as not answering.
-    let timeout: Duration
+    let server: RecallServerClient
 
+    /// The server's base URL without a trailing slash.
+    var base: String { server.base }
+
+    /// `token` goes to the jobs routes as the API key and to the admin routes as the admin token:
+    /// one operator credential, as `RECALL_TOKEN` has always been.
     init(base: String, token: String?, timeout: Duration) {
-        var trimmed = base
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.base = trimmed
-        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
-        self.timeout = timeout
-        client = HTTPClient(configuration: HTTPClientConfiguration(
-            concurrency: 3, connectTimeout: timeout, timeout: timeout, maximumResponseBytes: 8 << 20,
-            userAgent: "recall-top"
-        ))
+        server = RecallServerClient(base: base, adminToken: token, apiKey: token, timeout: timeout, userAgent: "recall-top")
     }
 
     /// Reads stats, metrics and jobs at once.
     func poll(jobsLimit: Int = 20) async -> PollResult {
-        async let statsReply = fetch("/api/v1/cache/stats")
-        async let metricsReply = fetch("/metrics")
-        async let jobsReply = fetch("/api/v1/jobs?limit=\(jobsLimit)")
+        async let statsReply = fetch("/api/v1/cache/stats", access: .open)
+        async let metricsReply = fetch("/metrics", access: .open)
+        async let jobsReply = fetch("/api/v1/jobs?limit=\(jobsLimit)", access: .client)
         let replies = await [statsReply, metricsReply, jobsReply]
         var result = PollResult(uptime: Self.uptime(), date: Date())
         if replies.allSatisfy({ $0.response == nil }) {
@@ -75,7 +68,7 @@ struct ServerAPI: Sendable {
     }
 
     func shutdown() async {
-        await client.shutdown()
+        await server.shutdown()
     }
 
     // MARK: Requests
@@ -86,10 +79,10 @@ struct ServerAPI: Sendable {
         let failure: String?
     }
 
-    private func fetch(_ pathAndQuery: String) async -> Reply {
+    private func fetch(_ pathAndQuery: String, access: RecallServerClient.Access) async -> Reply {
         let path = String(pathAndQuery.prefix { $0 != "?" })
         do {
-            let response = try await client.send(request(.get, pathAndQuery, body: nil))
+            let response = try await server.send(.get, pathAndQuery, access: access)
             return Reply(path: path, response: response, failure: nil)
         } catch {
             return Reply(path: path, response: nil, failure: "\(error)")
@@ -98,7 +91,7 @@ struct ServerAPI: Sendable {
 
     private func change(_ what: String, method: HTTPMethod, path: String, body: Data?) async -> String {
         do {
-            let response = try await client.send(request(method, path, body: body))
+            let response = try await server.send(method, path, access: .admin, json: body)
             guard response.isSuccess else { return "\(what) failed: \(Self.describe(response))" }
             if let count = Self.removedCount(response.body) { return "\(what): \(count) entr\(count == 1 ? "y" : "ies") removed" }
             return "\(what): done (HTTP \(response.status))"
@@ -107,20 +100,10 @@ struct ServerAPI: Sendable {
         }
     }
 
-    private func request(_ method: HTTPMethod, _ pathAndQuery: String, body: Data?) -> CurlKit.HTTPRequest {
-        var headers = [HTTPHeader("Accept", pathAndQuery == "/metrics" ? "text/plain" : "application/json")]
-        if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
-        if let token { headers.append(HTTPHeader("Authorization", "Bearer \(token)")) }
-        return CurlKit.HTTPRequest(method: method, url: base + pathAndQuery, headers: headers, body: body, timeout: timeout)
-    }
-
     /// `HTTP 401: message` from the server's `{"error": {"message"}}` body when it has one.
     static func describe(_ response: HTTPResponse) -> String {
         var text = "HTTP \(response.status)"
-        if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-           let error = object["error"] as? [String: Any], let message = error["message"] as? String {
-            text += ": \(message)"
-        }
+        if case .refused(_, _, let message?) = RecallServerError(response) { text += ": \(message)" }
         if response.status == 401 || response.status == 403 {
             text += " (give the server's token with --token or RECALL_TOKEN)"
         }

@@ -57,3 +57,51 @@ extension JobRecord: Encodable {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 }
+
+/// The same JSON read back, as clients of the jobs API (`recall --server`) receive it: what
+/// ``encode(to:)`` writes decodes to an equal record, except the payload, which the JSON leaves
+/// out (it decodes as empty).
+extension JobRecord: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        type = try container.decode(String.self, forKey: .type)
+        status = try container.decode(JobStatus.self, forKey: .status)
+        payload = Data()
+        attempts = try container.decodeIfPresent(Int.self, forKey: .attempts) ?? 0
+        deliveries = try container.decodeIfPresent(Int.self, forKey: .deliveries) ?? 0
+        progress = try container.decodeIfPresent(Double.self, forKey: .progress)
+        progressMessage = try container.decodeIfPresent(String.self, forKey: .progressMessage)
+        let resultValue = try container.decodeIfPresent(JSONValue.self, forKey: .result)
+        result = try resultValue.map { value in
+            if case .string(let text) = value, (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) == nil {
+                return Data(text.utf8)
+            }
+            return try JSONEncoder().encode(value)
+        }
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+        idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
+        worker = try container.decodeIfPresent(String.self, forKey: .worker)
+        func date(_ key: CodingKeys) throws -> Date? {
+            guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+                ?? (try? Date.ISO8601FormatStyle().parse(text)) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an ISO 8601 date: \(text)")
+            }
+            // The text has whole milliseconds and ``timestamp(_:)`` truncates: the middle of the
+            // millisecond formats back to the same text, where the parsed value (a binary
+            // fraction just below it) could lose one.
+            let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+            return Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
+        }
+        guard let created = try date(.createdAt) else {
+            throw DecodingError.keyNotFound(CodingKeys.createdAt, .init(codingPath: container.codingPath, debugDescription: "created_at is missing"))
+        }
+        createdAt = created
+        updatedAt = try date(.updatedAt) ?? created
+        startedAt = try date(.startedAt)
+        finishedAt = try date(.finishedAt)
+        nextRunAt = try date(.nextRunAt)
+        retryDelays = (try container.decodeIfPresent([Int64].self, forKey: .retryDelays) ?? []).map { .milliseconds($0) }
+    }
+}
