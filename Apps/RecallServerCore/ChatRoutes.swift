@@ -11,6 +11,8 @@ struct ChatRoutes {
     let chat: any ChatService
     /// `CHAT_MAX_QUESTION_CHARS`.
     let maxQuestionCharacters: Int
+    /// Cached answers are served many times: their JSON is kept.
+    let cachedReplies = ReplyEncodings()
 
     struct ChatBody: Decodable {
         var question: String?
@@ -48,7 +50,8 @@ struct ChatRoutes {
         let asked = ChatQuestion(question: question, sessionID: session, model: model, tenant: context.tenant,
                                             cachePolicy: Self.cachePolicy(request.headers[.cacheControl]))
         let reply = try await answering(context) { try await chat.answer(asked) }
-        return try JSONBody.response(reply, headers: [Self.cacheHeader: reply.cached ? "HIT" : "MISS"])
+        guard reply.cached else { return try JSONBody.response(reply, headers: [Self.cacheHeader: "MISS"]) }
+        return JSONBody.raw(try cachedReplies.body(of: reply), headers: [Self.cacheHeader: "HIT"])
     }
 
     func search(_ request: Request, _ context: RecallRequestContext) async throws -> Response {
@@ -80,9 +83,9 @@ struct ChatRoutes {
 
     static func question(_ value: String?, field: String, limit: Int) throws -> String {
         guard let value else { throw APIError.badRequest("the field `\(field)` is missing: send {\"\(field)\": \"...\"}") }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw APIError.badRequest("`\(field)` is empty: ask something") }
-        guard trimmed.count <= limit else {
+        guard trimmed.hasAtMost(limit) else {
             throw APIError.badRequest("`\(field)` has \(trimmed.count) characters; the most is \(limit) (CHAT_MAX_QUESTION_CHARS)")
         }
         return trimmed
@@ -90,7 +93,7 @@ struct ChatRoutes {
 
     static func name(_ value: String?, field: String) throws -> String? {
         guard let value, !value.isEmpty else { return nil }
-        guard value.count <= maxNameCharacters else {
+        guard value.hasAtMost(maxNameCharacters) else {
             throw APIError.badRequest("`\(field)` has \(value.count) characters; the most is \(maxNameCharacters)")
         }
         return value
@@ -98,7 +101,8 @@ struct ChatRoutes {
 
     /// `no-store` wins over `no-cache`: a caller that forbids storing must not have it stored.
     static func cachePolicy(_ header: String?) -> ChatCachePolicy {
-        let directives = (header ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let header, !header.isEmpty else { return .normal }
+        let directives = header.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if directives.contains("no-store") { return .bypass }
         if directives.contains("no-cache") { return .refresh }
         return .normal

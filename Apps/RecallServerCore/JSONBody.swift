@@ -26,6 +26,8 @@ enum JSONBody {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
+        // What clients send nearly always, compared without Foundation.
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }
         let essence = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return essence == "application/json" || essence.hasSuffix("+json")
     }
@@ -62,15 +64,25 @@ enum JSONBody {
 
     /// `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        raw(try encode(value), status: status, headers: headers)
+    }
+
+    /// `value` as the API writes JSON: keys sorted.
+    static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return raw(try encoder.encode(value), status: status, headers: headers)
+        return try encoder.encode(value)
     }
 
     /// Already-encoded JSON as a response.
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        raw(ByteBuffer(bytes: data), status: status, headers: headers)
+    }
+
+    /// Already-encoded JSON as a response.
+    static func raw(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }
