@@ -24,6 +24,21 @@ struct ChatRoutes {
             case sessionID = "session_id"
             case model
         }
+
+        /// The body from an object of strings (``FlatJSONObject``); other members are ignored,
+        /// as `JSONDecoder` ignores them.
+        init(members: [String: String?]) {
+            question = members[CodingKeys.question.rawValue] ?? nil
+            sessionID = members[CodingKeys.sessionID.rawValue] ?? nil
+            model = members[CodingKeys.model.rawValue] ?? nil
+        }
+
+        /// The body of `request`: the common shape read directly, anything else by `JSONDecoder`.
+        static func read(from request: Request, context: RecallRequestContext) async throws -> ChatBody {
+            let buffer = try await JSONBody.body(of: request, context: context)
+            if let members = FlatJSONObject.members(of: buffer) { return ChatBody(members: members) }
+            return try JSONBody.decode(ChatBody.self, from: buffer)
+        }
     }
 
     struct SearchBody: Decodable {
@@ -43,7 +58,7 @@ struct ChatRoutes {
     }
 
     func chat(_ request: Request, _ context: RecallRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(ChatBody.self, from: request, context: context)
+        let body = try await ChatBody.read(from: request, context: context)
         let question = try Self.question(body.question, field: "question", limit: maxQuestionCharacters)
         let session = try Self.name(body.sessionID, field: "session_id")
         let model = try Self.name(body.model, field: "model")

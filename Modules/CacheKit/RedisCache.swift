@@ -187,6 +187,8 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         guard let generation = reply.int else {
             throw RedisError(.protocol, "\(prefix):generation does not hold a number; delete it to start a new generation")
         }
+        // Near caches in other processes keep the generation they read; this tells them it moved.
+        if bump { try await publish(.generation) }
         return generation
     }
 
