@@ -27,7 +27,7 @@ struct ResponseCacheTests {
         let loaded = try SettingsLoader.load(environment: [
             "REDIS_URL": "redis://:pw@127.0.0.1:6390/2", "CACHE_BACKEND": "redis", "CACHE_TTL_SECONDS": "120",
             "CACHE_MAX_SIZE": "50", "CACHE_KEY_PREFIX": "acme", "CACHE_L1_ENABLED": "true", "CACHE_L1_MAX_SIZE": "20",
-            "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "REDIS_POOL_SIZE": "3",
+            "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "CACHE_REDIS_POOL_SIZE": "3", "REDIS_POOL_SIZE": "7",
         ], envFile: envFile.path)
         let configuration = CacheConfiguration(settings: loaded.settings)
         #expect(configuration.enabled)
