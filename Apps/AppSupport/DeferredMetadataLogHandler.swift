@@ -6,7 +6,9 @@ import Logging
 /// `StreamLogHandler` formats all of its metadata again each time a key is set. A server sets keys
 /// on every request (Hummingbird's request id, ours, the tenant) while most requests log nothing
 /// at the configured level; this handler formats metadata only for messages that are written.
-/// The lines are the same: the base handler merges and formats the metadata it is given.
+/// The lines are the same: the base handler merges and formats the metadata it is given (keys
+/// set on the logger now take precedence over a metadata provider's, of which the programs set
+/// none).
 struct DeferredMetadataLogHandler: LogHandler {
     private var base: any LogHandler
     var metadata: Logger.Metadata = [:]
