@@ -136,8 +136,8 @@ let package = Package(
         .testTarget(
             name: "RecallServerTests",
             dependencies: [
-                "RecallServerCore", "ConfigKit", "CacheKit", "MetricsKit", "JobsKit", "RedisKit", "ChatKit", "FakeGemini",
-                "TestSupport",
+                "RecallServerCore", "AppSupport", "ConfigKit", "CacheKit", "MetricsKit", "JobsKit", "RedisKit", "ChatKit",
+                "FakeGemini", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

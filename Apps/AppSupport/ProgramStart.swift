@@ -30,7 +30,7 @@ public enum ProgramStart {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = switch format {
             case .json: JSONLogHandler(label: label)
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
             }
             handler.logLevel = level
             return handler

@@ -11,6 +11,8 @@ struct ChatRoutes {
     let chat: any ChatService
     /// `CHAT_MAX_QUESTION_CHARS`.
     let maxQuestionCharacters: Int
+    /// Cached answers are served many times: their JSON is kept.
+    let cachedReplies = ReplyEncodings()
 
     struct ChatBody: Decodable {
         var question: String?
@@ -21,6 +23,21 @@ struct ChatRoutes {
             case question
             case sessionID = "session_id"
             case model
+        }
+
+        /// The body from an object of strings (``FlatJSONObject``); other members are ignored,
+        /// as `JSONDecoder` ignores them.
+        init(members: [String: String?]) {
+            question = members[CodingKeys.question.rawValue] ?? nil
+            sessionID = members[CodingKeys.sessionID.rawValue] ?? nil
+            model = members[CodingKeys.model.rawValue] ?? nil
+        }
+
+        /// The body of `request`: the common shape read directly, anything else by `JSONDecoder`.
+        static func read(from request: Request, context: RecallRequestContext) async throws -> ChatBody {
+            let buffer = try await JSONBody.body(of: request, context: context)
+            if let members = FlatJSONObject.members(of: buffer) { return ChatBody(members: members) }
+            return try JSONBody.decode(ChatBody.self, from: buffer)
         }
     }
 
@@ -41,14 +58,15 @@ struct ChatRoutes {
     }
 
     func chat(_ request: Request, _ context: RecallRequestContext) async throws -> Response {
-        let body = try await JSONBody.decode(ChatBody.self, from: request, context: context)
+        let body = try await ChatBody.read(from: request, context: context)
         let question = try Self.question(body.question, field: "question", limit: maxQuestionCharacters)
         let session = try Self.name(body.sessionID, field: "session_id")
         let model = try Self.name(body.model, field: "model")
         let asked = ChatQuestion(question: question, sessionID: session, model: model, tenant: context.tenant,
                                             cachePolicy: Self.cachePolicy(request.headers[.cacheControl]))
         let reply = try await answering(context) { try await chat.answer(asked) }
-        return try JSONBody.response(reply, headers: [Self.cacheHeader: reply.cached ? "HIT" : "MISS"])
+        guard reply.cached else { return try JSONBody.response(reply, headers: [Self.cacheHeader: "MISS"]) }
+        return JSONBody.raw(try cachedReplies.body(of: reply), headers: [Self.cacheHeader: "HIT"])
     }
 
     func search(_ request: Request, _ context: RecallRequestContext) async throws -> Response {
@@ -80,9 +98,9 @@ struct ChatRoutes {
 
     static func question(_ value: String?, field: String, limit: Int) throws -> String {
         guard let value else { throw APIError.badRequest("the field `\(field)` is missing: send {\"\(field)\": \"...\"}") }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw APIError.badRequest("`\(field)` is empty: ask something") }
-        guard trimmed.count <= limit else {
+        guard trimmed.hasAtMost(limit) else {
             throw APIError.badRequest("`\(field)` has \(trimmed.count) characters; the most is \(limit) (CHAT_MAX_QUESTION_CHARS)")
         }
         return trimmed
@@ -90,7 +108,7 @@ struct ChatRoutes {
 
     static func name(_ value: String?, field: String) throws -> String? {
         guard let value, !value.isEmpty else { return nil }
-        guard value.count <= maxNameCharacters else {
+        guard value.hasAtMost(maxNameCharacters) else {
             throw APIError.badRequest("`\(field)` has \(value.count) characters; the most is \(maxNameCharacters)")
         }
         return value
@@ -98,7 +116,8 @@ struct ChatRoutes {
 
     /// `no-store` wins over `no-cache`: a caller that forbids storing must not have it stored.
     static func cachePolicy(_ header: String?) -> ChatCachePolicy {
-        let directives = (header ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let header, !header.isEmpty else { return .normal }
+        let directives = header.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if directives.contains("no-store") { return .bypass }
         if directives.contains("no-cache") { return .refresh }
         return .normal

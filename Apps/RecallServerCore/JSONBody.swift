@@ -10,6 +10,14 @@ enum JSONBody {
     /// - Throws: 415 when the body is declared as something other than JSON, 413 over the route's
     ///   limit, 400 for an empty body, malformed JSON or a missing or mistyped field.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: RecallRequestContext) async throws -> T {
+        try decode(type, from: try await body(of: request, context: context))
+    }
+
+    /// The request body, checked to be declared as JSON and not empty.
+    ///
+    /// - Throws: 415 when the body is declared as something other than JSON, 413 over the route's
+    ///   limit, 400 for an empty body.
+    static func body(of request: Request, context: RecallRequestContext) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType], !isJSON(contentType) {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
                            "send the body as JSON with Content-Type: application/json (got \(contentType.prefix(100)))")
@@ -18,6 +26,13 @@ enum JSONBody {
         guard buffer.readableBytes > 0 else {
             throw APIError.badRequest("the request needs a JSON body; see docs/openapi.yaml for its fields")
         }
+        return buffer
+    }
+
+    /// `buffer` decoded as `T`.
+    ///
+    /// - Throws: 400 for malformed JSON or a missing or mistyped field.
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
@@ -26,6 +41,8 @@ enum JSONBody {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
+        // What clients send nearly always, compared without Foundation.
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }
         let essence = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return essence == "application/json" || essence.hasSuffix("+json")
     }
@@ -62,15 +79,25 @@ enum JSONBody {
 
     /// `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        raw(try encode(value), status: status, headers: headers)
+    }
+
+    /// `value` as the API writes JSON: keys sorted.
+    static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return raw(try encoder.encode(value), status: status, headers: headers)
+        return try encoder.encode(value)
     }
 
     /// Already-encoded JSON as a response.
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        raw(ByteBuffer(bytes: data), status: status, headers: headers)
+    }
+
+    /// Already-encoded JSON as a response.
+    static func raw(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }

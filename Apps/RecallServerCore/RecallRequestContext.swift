@@ -10,8 +10,10 @@ public struct RecallRequestContext: RequestContext {
     public var requestID: String = ""
     /// The tenant of the caller's API key; empty when `API_KEYS` is unset (one tenant).
     public var tenant: String = ""
-    /// Who the rate limit counts against: the API key's fingerprint, else the peer address.
-    public var clientID: String
+    /// The peer's address, written out only when something asks for ``clientID``.
+    private let peer: SocketAddress?
+    /// The peer's IP address, which the rate limit counts against when no API key names the caller.
+    public var clientID: String { peer?.ipAddress ?? "unknown" }
     /// The largest body this request's route accepts (set from the route by the body limit).
     public var bodyLimit: Int = 1_048_576
     /// The setting that sets ``bodyLimit``, named in 413 answers.
@@ -19,7 +21,7 @@ public struct RecallRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientID = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        peer = source.channel.remoteAddress
     }
 
     /// Decoding must respect the route's limit, not Hummingbird's fixed 2 MiB.

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -11,13 +10,31 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[Self.header].flatMap(Self.usable) ?? UUID().uuidString.lowercased()
+        let id = request.headers[Self.header].flatMap(Self.usable) ?? Self.newID()
         context.requestID = id
         context.logger[metadataKey: "request_id"] = "\(id)"
         var response = try await next(request, context)
         response.headers[Self.header] = id
         return response
     }
+
+    /// A random (version 4) UUID in lower case, as `UUID().uuidString.lowercased()` writes it,
+    /// from the system's generator: Foundation's `UUID()` opens `/dev/urandom` for every id.
+    static func newID() -> String {
+        var random = SystemRandomNumberGenerator()
+        let high = (random.next() as UInt64) & ~0xF000 | 0x4000
+        let low = (random.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for index in 0..<32 {
+            if index == 8 || index == 12 || index == 16 || index == 20 { text.append(UInt8(ascii: "-")) }
+            let word = index < 16 ? high : low
+            text.append(hexDigits[Int(word >> (60 - 4 * UInt64(index % 16)) & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Ids go into logs and headers: letters, digits and `-_.:` only, so a caller cannot inject
     /// log lines or header syntax.

@@ -25,7 +25,7 @@ extension CacheConfiguration {
                 database: endpoint.database,
                 connectTimeout: timeout,
                 commandTimeout: timeout,
-                poolSize: settings.redisPoolSize
+                poolSize: settings.cacheRedisPoolSize
             )
         }
         keyPrefix = settings.cacheKeyPrefix

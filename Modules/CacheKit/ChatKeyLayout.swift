@@ -70,6 +70,8 @@ public struct ChatKeyLayout: Sendable, Hashable {
 
     /// `value` with every byte outside the unreserved set `A–Z a–z 0–9 - . _ ~` written `%XX`.
     public static func encode(_ value: String) -> String {
+        // Tenants, models and sessions are nearly always plain already.
+        if value.utf8.allSatisfy(isUnreserved) { return value }
         var encoded = ""
         encoded.reserveCapacity(value.utf8.count)
         for byte in value.utf8 {

@@ -1,8 +1,8 @@
 /// What one process tells the others over Redis pub/sub when it changes the shared cache, so
 /// that their near caches drop copies that are no longer true.
 ///
-/// On the wire it is one line of text, `<origin> key <key>`, `<origin> pattern <glob>` or
-/// `<origin> clear`, or for a batch `<origin> keys <key>\n<key>…` (one message for a whole
+/// On the wire it is one line of text, `<origin> key <key>`, `<origin> pattern <glob>`,
+/// `<origin> clear` or `<origin> generation`, or for a batch `<origin> keys <key>\n<key>…` (one message for a whole
 /// ``RedisCache/setMany(_:ttl:)``; keys holding a newline are sent one by one instead). The
 /// origin (a random id per ``RedisCache`` instance) lets a process skip
 /// its own messages, having already updated its own near cache. Keys may contain spaces; they
@@ -16,6 +16,8 @@ enum InvalidationMessage: Sendable, Equatable {
     case pattern(String)
     /// Every key under the prefix was removed.
     case clear
+    /// The corpus generation advanced: near caches read it from Redis again.
+    case generation
 
     /// The channel a cache under `prefix` publishes on.
     static func channel(prefix: String) -> String {
@@ -28,6 +30,7 @@ enum InvalidationMessage: Sendable, Equatable {
         case .keys(let keys): "\(origin) keys \(keys.joined(separator: "\n"))"
         case .pattern(let pattern): "\(origin) pattern \(pattern)"
         case .clear: "\(origin) clear"
+        case .generation: "\(origin) generation"
         }
     }
 
@@ -43,6 +46,7 @@ enum InvalidationMessage: Sendable, Equatable {
         case ("keys", 3): return (origin, .keys(parts[2].split(separator: "\n").map(String.init)))
         case ("pattern", 3): return (origin, .pattern(String(parts[2])))
         case ("clear", 2): return (origin, .clear)
+        case ("generation", 2): return (origin, .generation)
         default: return nil
         }
     }

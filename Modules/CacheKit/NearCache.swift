@@ -14,15 +14,27 @@ import Synchronization
 /// used at all until the subscription is confirmed. Copies never outlive the original's TTL in
 /// Redis, nor `maxLocalTTL`, which bounds the damage of a message that was lost anyway.
 ///
+/// The corpus generation is kept too, so a hit on a generation-keyed entry (a chat answer)
+/// costs no round trip at all: a bump in any process is published (`<origin> generation`) and
+/// makes every near cache read it again, and a generation held longer than
+/// ``generationLifetime`` is read again anyway, which bounds how long a change that announced
+/// nothing (the counter deleted by hand) goes unseen.
+///
 /// A read that races an invalidation must not put the old value back after the invalidation
 /// dropped it. Every invalidation (received, or made by this process) advances an epoch, and a
-/// value read from Redis is kept only if the epoch has not moved since before the read.
+/// value or generation read from Redis is kept only if the epoch has not moved since before the
+/// read.
 final class NearCache: CacheBackend, SharedCacheBackend {
     private struct State {
         /// Whether the subscription is confirmed; the near cache is bypassed while it is not.
         var connected = false
         var epoch: UInt64 = 0
+        /// The generation read from Redis, valid while the epoch is the one it was read in.
+        var generation: (value: Int, epoch: UInt64, until: ContinuousClock.Instant)?
     }
+
+    /// The longest this process uses a generation it read without reading it again.
+    static let generationLifetime: Duration = .seconds(1)
 
     let shared: RedisCache
     private let local: InProcessTTLCache
@@ -145,7 +157,37 @@ final class NearCache: CacheBackend, SharedCacheBackend {
         try await shared.releaseLock(for: key, token: token)
     }
 
-    func generation(bump: Bool) async throws -> Int { try await shared.generation(bump: bump) }
+    func generation(bump: Bool) async throws -> Int {
+        guard bump else { return try await shared.generation(bump: false) }
+        // This process does not hear its own announcement: forget the held generation here,
+        // before and after, as writes do with their keys.
+        forget(.generation)
+        defer { forget(.generation) }
+        return try await shared.generation(bump: true)
+    }
+
+    /// The held generation while it is valid, with the value from this process's copies when it
+    /// has one: no round trip. Otherwise both from Redis (one round trip), and the generation is
+    /// held unless an invalidation arrived meanwhile.
+    func valueAtGeneration(_ key: (Int) -> String, guess: Int) async throws -> (generation: Int, value: Data?) {
+        let now = ContinuousClock.now
+        let (held, epoch) = state.withLock { state -> (Int?, UInt64?) in
+            guard state.connected else { return (nil, nil) }
+            if let generation = state.generation, generation.epoch == state.epoch, now < generation.until {
+                return (generation.value, state.epoch)
+            }
+            return (nil, state.epoch)
+        }
+        if let held { return (held, try await get(key(held))) }
+        let (generation, value) = try await shared.valueAtGeneration(key, guess: guess)
+        if let epoch {
+            state.withLock { state in
+                guard state.connected, state.epoch == epoch else { return }
+                state.generation = (generation, epoch, now + Self.generationLifetime)
+            }
+        }
+        return (generation, value)
+    }
 
     func refreshEvictionMetrics() async throws { try await shared.refreshEvictionMetrics() }
 
@@ -200,6 +242,7 @@ final class NearCache: CacheBackend, SharedCacheBackend {
             case .keys(let keys): for key in keys { local.delete(key) }
             case .pattern(let pattern): local.invalidate(pattern: pattern)
             case .clear: local.clear()
+            case .generation: break
             }
         }
     }

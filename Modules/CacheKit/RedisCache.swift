@@ -183,11 +183,34 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     func generation(bump: Bool) async throws -> Int {
         let seed = String(Int64(Date().timeIntervalSince1970 * 1000))
         let reply = try await client.evalScript(
-            Self.generationScript, keys: ["\(prefix):generation"], args: [seed, bump ? "1" : "0"])
+            Self.generationScript, keys: [generationKey], args: [seed, bump ? "1" : "0"])
         guard let generation = reply.int else {
             throw RedisError(.protocol, "\(prefix):generation does not hold a number; delete it to start a new generation")
         }
+        // Near caches in other processes keep the generation they read; this tells them it moved.
+        if bump { try await publish(.generation) }
         return generation
+    }
+
+    /// One `MGET` of the generation and of the key at `guess`, which is atomic, so the value
+    /// belongs to the generation read with it. Only when the generation moved on (or is missing,
+    /// which the generation script repairs) does it take a second round trip.
+    func valueAtGeneration(_ key: (Int) -> String, guess: Int) async throws -> (generation: Int, value: Data?) {
+        let replies = try await client.mget([generationKey, try storageKey(key(guess))])
+        guard replies.count == 2, let stored = replies[0], let generation = Self.integer(stored) else {
+            let generation = try await generation(bump: false)
+            return (generation, try await get(key(generation)))
+        }
+        guard generation == guess else { return (generation, try await get(key(generation))) }
+        if replies[1] == nil { lookups.recordMiss() } else { lookups.recordHit() }
+        return (generation, replies[1].map { Data($0) })
+    }
+
+    /// A decimal integer as `INCR` writes it; `nil` for anything else, which the generation
+    /// script then reports.
+    private static func integer(_ bytes: [UInt8]) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 19, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int(String(decoding: bytes, as: UTF8.self))
     }
 
     func refreshEvictionMetrics() async throws {
@@ -208,6 +231,8 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         if Self.isReserved(key) { throw CacheError.reservedKey(key) }
         return "\(prefix):\(key)"
     }
+
+    private var generationKey: String { "\(prefix):generation" }
 
     private func lockKey(_ key: String) -> String {
         "\(prefix):lock:\(key)"

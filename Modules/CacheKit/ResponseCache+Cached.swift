@@ -37,10 +37,63 @@ extension ResponseCache {
         guard let label = backend.kind.metricsLabel else {
             return (try await compute(), false)
         }
-        let recorder = metrics.cache(label)
         // The backends here do not throw for outages; anything else (a reserved key) is a miss.
-        if let data = try? await backend.get(key) {
+        let stored = (try? await backend.get(key)) ?? nil
+        return try await resolve(key: key, stored: stored, recorder: metrics.cache(label), ttl: ttl,
+                                 isCacheable: isCacheable, compute: compute)
+    }
+
+    /// ``cached(key:ttl:isCacheable:compute:)`` for a key that carries the corpus generation,
+    /// `key(generation)`, such as a chat key: the generation and the value are read together — in
+    /// one round trip with Redis while the generation is the one this process saw last — so a
+    /// hit costs one read, and the value is always the current generation's.
+    ///
+    /// - Parameters:
+    ///   - key: the logical key at a generation, e.g. from ``chatKeys``.
+    ///   - ttl: how long a computed value stays cached; the configured TTL when `nil`.
+    ///   - isCacheable: whether a computed value may be stored.
+    ///   - compute: produces the value on a miss.
+    /// - Returns: the value, and whether it came from the cache.
+    public func cached<T: Codable & Sendable>(
+        keyAtGeneration key: (Int) -> String,
+        ttl: Duration? = nil,
+        isCacheable: (T) -> Bool = { _ in true },
+        compute: () async throws -> T
+    ) async throws -> (value: T, hit: Bool) {
+        guard let label = backend.kind.metricsLabel else {
+            return (try await compute(), false)
+        }
+        let recorder = metrics.cache(label)
+        if let resilient, let (generation, stored) = await resilient.withShared(.get, {
+            try await $0.valueAtGeneration(key, guess: lastSharedGeneration.load(ordering: .relaxed))
+        }) {
+            lastSharedGeneration.store(generation, ordering: .relaxed)
+            return try await resolve(key: key(generation), stored: stored, recorder: recorder, ttl: ttl,
+                                     isCacheable: isCacheable, compute: compute)
+        }
+        // No Redis, or it is away: this process's generation and store, as ``generation()`` says.
+        let resolved = key(await generation())
+        let stored = (try? await backend.get(resolved)) ?? nil
+        return try await resolve(key: resolved, stored: stored, recorder: recorder, ttl: ttl,
+                                 isCacheable: isCacheable, compute: compute)
+    }
+
+    /// The value of what was read under `key`, or the leader's computation on a miss.
+    private func resolve<T: Codable & Sendable>(
+        key: String,
+        stored: Data?,
+        recorder: CacheMetrics,
+        ttl: Duration?,
+        isCacheable: (T) -> Bool,
+        compute: () async throws -> T
+    ) async throws -> (value: T, hit: Bool) {
+        if let data = stored {
+            if let value = decoded.value(T.self, for: key, bytes: data) {
+                recorder.recordHit()
+                return (value, true)
+            }
             if let value = try? JSONDecoder().decode(T.self, from: data) {
+                decoded.remember(value, for: key, bytes: data)
                 recorder.recordHit()
                 return (value, true)
             }

@@ -40,6 +40,11 @@ public final class ResponseCache: Sendable {
     let client: RedisClient?
     private let reason: String
     let flights = SingleFlight<Data>()
+    /// Values decoded from hits, reused while the stored bytes stay the same.
+    let decoded = DecodedValues()
+    /// The shared generation this process read last: the guess that lets one round trip read a
+    /// generation-keyed value (``cached(keyAtGeneration:ttl:isCacheable:compute:)``).
+    let lastSharedGeneration = Atomic<Int>(0)
     /// The questions asked most, for re-warming (`<prefix>:__hot_questions` in Redis, else this process's).
     public let hotQuestions: HotQuestions
     /// The corpus generation when there is no Redis (or it is away): private to this process.

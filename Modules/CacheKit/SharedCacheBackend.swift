@@ -22,6 +22,11 @@ protocol SharedCacheBackend: CacheBackend {
     /// The corpus generation, incremented first when `bump` is true.
     func generation(bump: Bool) async throws -> Int
 
+    /// The corpus generation and the value stored under `key(generation)`, read together so the
+    /// value is the one of the generation returned. `guess` is the generation the caller saw
+    /// last: when it is still current, Redis answers both in one round trip.
+    func valueAtGeneration(_ key: (Int) -> String, guess: Int) async throws -> (generation: Int, value: Data?)
+
     /// Reads the server's eviction count and records what is new in `cache_evictions_total`.
     func refreshEvictionMetrics() async throws
 
@@ -31,4 +36,13 @@ protocol SharedCacheBackend: CacheBackend {
 
     /// Stops background work the backend owns (a subscriber); the Redis client is its owner's.
     func stopBackgroundWork() async
+}
+
+extension SharedCacheBackend {
+    /// The generation, then the value: two reads, for tiers that cannot do better (a near cache
+    /// answers the second from this process's copies).
+    func valueAtGeneration(_ key: (Int) -> String, guess: Int) async throws -> (generation: Int, value: Data?) {
+        let generation = try await generation(bump: false)
+        return (generation, try await get(key(generation)))
+    }
 }

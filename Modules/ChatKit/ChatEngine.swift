@@ -99,8 +99,10 @@ public final class ChatEngine: Sendable {
         var hit = false
         switch question.cachePolicy {
         case .normal:
-            let key = cache.chatKeys.key(for: chatKey, tenant: tenant.keyTenant, generation: await cache.generation())
-            (value, hit) = try await cache.cached(key: key, ttl: ttl, isCacheable: \.isCacheable, compute: compute)
+            let keys = cache.chatKeys
+            (value, hit) = try await cache.cached(
+                keyAtGeneration: { keys.key(for: chatKey, tenant: tenant.keyTenant, generation: $0) },
+                ttl: ttl, isCacheable: \.isCacheable, compute: compute)
         case .refresh:
             let key = cache.chatKeys.key(for: chatKey, tenant: tenant.keyTenant, generation: await cache.generation())
             (value, _) = try await refreshes.run(key) {
@@ -184,19 +186,19 @@ public final class ChatEngine: Sendable {
     // MARK: - Validation
 
     private func validatedQuestion(_ question: String) throws(ChatError) -> String {
-        let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = question.trimmingWhitespace()
         guard !text.isEmpty else {
             throw ChatError(.invalidQuestion, "the question is empty; ask something, such as \"How do I request time off?\"")
         }
-        guard text.count <= maxQuestionCharacters else {
+        guard text.hasAtMost(maxQuestionCharacters) else {
             throw ChatError(.invalidQuestion, "the question is \(text.count) characters long; the limit is \(maxQuestionCharacters) (CHAT_MAX_QUESTION_CHARS): shorten it")
         }
         return text
     }
 
     private func validatedIdentifier(_ value: String?, name: String) throws(ChatError) -> String {
-        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard text.count <= Self.maxIdentifierCharacters else {
+        let text = value?.trimmingWhitespace() ?? ""
+        guard text.hasAtMost(Self.maxIdentifierCharacters) else {
             throw ChatError(.invalidQuestion, "the \(name) is \(text.count) characters long; the limit is \(Self.maxIdentifierCharacters)")
         }
         guard !text.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) else {

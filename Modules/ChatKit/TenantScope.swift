@@ -10,7 +10,7 @@ struct TenantScope: Sendable, Hashable {
     let keyTenant: String
 
     init(_ tenant: String?) {
-        let trimmed = tenant?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let trimmed = tenant?.trimmingWhitespace() ?? ""
         if trimmed.isEmpty || trimmed == "default" {
             storeTenant = ""
             keyTenant = "default"

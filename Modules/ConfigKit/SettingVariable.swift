@@ -39,7 +39,7 @@ extension SettingVariable {
         .init("REDIS_PORT", "6379", "Redis port, used with REDIS_HOST"),
         .init("REDIS_AUTH", "", "Redis password, used with REDIS_HOST", secret: true),
         .init("REDIS_TLS_ENABLED", "false", "must stay false: hiredis 0.14 has no TLS (terminate TLS in front of Redis)"),
-        .init("REDIS_POOL_SIZE", "8", "connections each process keeps to Redis"),
+        .init("REDIS_POOL_SIZE", "8", "connections each process keeps to Redis for the job queue's commands"),
 
         .init("CACHE_ENABLED", "true", "turn response caching on or off everywhere"),
         .init("CACHE_BACKEND", "auto", "auto (Redis if it answers PING, else memory), redis or memory"),
@@ -48,8 +48,10 @@ extension SettingVariable {
         .init("CACHE_KEY_PREFIX", "recall", "prefix of every Redis key the cache writes"),
         .init("CACHE_TIMEOUT_MS", "250", "how long one cache command to Redis may take before the request is served without the shared cache"),
         .init("CACHE_LOCK_TTL_MS", "10000", "how long one process may hold the compute lock of a missing answer; others wait at most this long"),
-        .init("CACHE_L1_ENABLED", "false", "keep a small near cache in each process in front of Redis, kept coherent by pub/sub invalidations"),
+        .init("CACHE_L1_ENABLED", "false", "keep a small near cache (and the corpus generation) in each process in front of Redis, kept coherent by pub/sub invalidations: a hit costs no round trip, and other processes' changes arrive within milliseconds"),
         .init("CACHE_L1_MAX_SIZE", "1000", "entries the near cache keeps when CACHE_L1_ENABLED=true"),
+        .init("CACHE_REDIS_POOL_SIZE", "2",
+              "connections each process's response cache keeps to Redis; each has a thread, and more than the cores only adds wake-ups"),
 
         .init("DATABASE_URL", "", "postgresql://user[:password]@host:port/db with pgvector; unset means the in-memory store", credentials: true),
 

@@ -74,6 +74,41 @@ struct NearCacheTests {
         await two.shutdown()
     }
 
+    @Test("the corpus generation is kept beside the copies: a bump anywhere reaches it, an unannounced change within a second")
+    func generationIsHeld() async throws {
+        let (one, two, _, _) = try await Self.pair()
+        let prefix = one.configuration.keyPrefix
+        func key(_ generation: Int) -> String { "chat:t=t:g=\(generation):m=:s=:q" }
+        func answer(_ text: String) -> Data { Data("\"\(text)\"".utf8) }
+        func read(_ cache: ResponseCache) async throws -> (value: String, hit: Bool) {
+            try await cache.cached(keyAtGeneration: key) { "computed" }
+        }
+
+        let first = await one.generation()
+        try await one.backend.set(key(first), value: answer("first"), ttl: .seconds(60))
+        try await one.backend.set(key(first + 1), value: answer("second"), ttl: .seconds(60))
+        #expect(await eventually { (try? await read(two))?.value == "first" })
+        #expect(try await one.bumpGeneration() == first + 1)
+        #expect(await eventually { (try? await read(two))?.value == "second" })
+
+        // A bump in the instance itself is used by its very next read.
+        try await two.backend.set(key(first + 2), value: answer("third"), ttl: .seconds(60))
+        #expect(try await two.bumpGeneration() == first + 2)
+        #expect(try await read(two).value == "third")
+
+        // The counter deleted by hand announces nothing: the held generation serves until it is
+        // read again, at most a second later.
+        _ = try await one.client?.delete(["\(prefix):generation"])
+        #expect(try await read(two) == ("third", true))
+        try await Task.sleep(for: NearCache.generationLifetime + .milliseconds(100))
+        #expect(try await read(two) == ("computed", false))
+
+        _ = try await one.client?.delete(["\(prefix):generation"])
+        _ = try await one.backend.clear()
+        await one.shutdown()
+        await two.shutdown()
+    }
+
     @Test("a near copy never outlives the entry's TTL in Redis")
     func copiesFollowTheRedisTTL() async throws {
         let (one, two, _, _) = try await Self.pair()

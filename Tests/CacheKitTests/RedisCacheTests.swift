@@ -168,9 +168,12 @@ struct RedisCacheTests {
         _ = try await cache.clear()
         try await cache.setMany([(key: "x", value: Self.bytes("1")), (key: "y z", value: Self.bytes("2"))], ttl: .seconds(60))
         try await cache.setMany([(key: "line\nbreak", value: Self.bytes("3"))], ttl: .seconds(60))
-        #expect(await eventually { received.messages.count == 6 })
+        _ = try await cache.generation(bump: false)
+        _ = try await cache.generation(bump: true)
+        #expect(await eventually { received.messages.count == 7 })
         #expect(received.messages == [.key("a b"), .key("a b"), .pattern("chat:*"), .clear,
-                                      .keys(["x", "y z"]), .key("line\nbreak")])
+                                      .keys(["x", "y z"]), .key("line\nbreak"), .generation])
+        _ = try await client.delete(["\(prefix):generation"])
 
         await subscriber.stop()
         listener.cancel()

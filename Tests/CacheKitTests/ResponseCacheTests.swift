@@ -27,7 +27,7 @@ struct ResponseCacheTests {
         let loaded = try SettingsLoader.load(environment: [
             "REDIS_URL": "redis://:pw@127.0.0.1:6390/2", "CACHE_BACKEND": "redis", "CACHE_TTL_SECONDS": "120",
             "CACHE_MAX_SIZE": "50", "CACHE_KEY_PREFIX": "acme", "CACHE_L1_ENABLED": "true", "CACHE_L1_MAX_SIZE": "20",
-            "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "REDIS_POOL_SIZE": "3",
+            "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "CACHE_REDIS_POOL_SIZE": "3", "REDIS_POOL_SIZE": "7",
         ], envFile: envFile.path)
         let configuration = CacheConfiguration(settings: loaded.settings)
         #expect(configuration.enabled)
@@ -138,12 +138,7 @@ struct ResponseCacheTests {
     @Test("two caches with their own connections coordinate through the Redis lock",
           .enabled(if: TestServices.isAvailable(.redis)))
     func twoCachesComputeOnce() async throws {
-        let prefix = uniquePrefix()
-        let redis = try sharedRedisConfiguration()
-        let first = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix),
-                                            metrics: RecallMetrics(), logger: silentLogger)
-        let second = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix),
-                                             metrics: RecallMetrics(), logger: silentLogger)
+        let (_, first, second) = try await Self.sharedPair()
         let computations = CallCounter()
         let answers = try await withThrowingTaskGroup(of: Answer.self) { group in
             for index in 0..<40 {
@@ -208,21 +203,31 @@ struct ResponseCacheTests {
         await cache.shutdown()
     }
 
-    @Test("the corpus generation is shared through Redis; without Redis it is per process")
-    func generation() async throws {
-        let memory = await CacheFactory.make(configuration: CacheConfiguration(), metrics: RecallMetrics(), logger: silentLogger)
-        #expect(await memory.generation() == 0)
-        #expect(try await memory.bumpGeneration() == 1)
-        #expect(await memory.generation() == 1)
-        await memory.shutdown()
+    static func memoryCache() async -> ResponseCache {
+        await CacheFactory.make(configuration: CacheConfiguration(), metrics: RecallMetrics(), logger: silentLogger)
+    }
 
-        guard TestServices.isAvailable(.redis) else { return }
+    /// Two caches on the test Redis under one new prefix, as two processes would have.
+    static func sharedPair() async throws -> (prefix: String, one: ResponseCache, two: ResponseCache) {
         let prefix = uniquePrefix()
         let redis = try sharedRedisConfiguration()
         let one = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix),
                                           metrics: RecallMetrics(), logger: silentLogger)
         let two = await CacheFactory.make(configuration: redisCacheConfiguration(redis, prefix: prefix),
                                           metrics: RecallMetrics(), logger: silentLogger)
+        return (prefix, one, two)
+    }
+
+    @Test("the corpus generation is shared through Redis; without Redis it is per process")
+    func generation() async throws {
+        let memory = await Self.memoryCache()
+        #expect(await memory.generation() == 0)
+        #expect(try await memory.bumpGeneration() == 1)
+        #expect(await memory.generation() == 1)
+        await memory.shutdown()
+
+        guard TestServices.isAvailable(.redis) else { return }
+        let (prefix, one, two) = try await Self.sharedPair()
         let before = await one.generation()
         #expect(await two.generation() == before)
         #expect(try await two.bumpGeneration() == before + 1)
@@ -230,6 +235,47 @@ struct ResponseCacheTests {
         let key = one.chatKeys.key(for: ChatCacheKey(question: "Q"), tenant: "t", generation: await one.generation())
         #expect(key.hasPrefix("chat:t=t:g=\(before + 1):m=:s=:"))
         _ = try await one.client?.delete(["\(prefix):generation"])
+        await one.shutdown()
+        await two.shutdown()
+    }
+
+    @Test("a generation-keyed read sees the current generation's value, also after another process bumped it")
+    func cachedAtGeneration() async throws {
+        func key(_ generation: Int) -> String { "chat:t=t:g=\(generation):m=:s=:q" }
+        func answer(_ text: String) throws -> Data { try JSONEncoder().encode(Answer(text: text)) }
+
+        let memory = await Self.memoryCache()
+        try await memory.backend.set(key(0), value: try answer("zero"), ttl: .seconds(60))
+        var read: (value: Answer, hit: Bool) = try await memory.cached(keyAtGeneration: key) { Answer(text: "computed") }
+        #expect(read.value.text == "zero" && read.hit)
+        // The same key with other bytes is decoded again, not served from what was decoded before.
+        try await memory.backend.set(key(0), value: try answer("changed"), ttl: .seconds(60))
+        read = try await memory.cached(keyAtGeneration: key) { Answer(text: "computed") }
+        #expect(read.value.text == "changed" && read.hit)
+        try await memory.bumpGeneration()
+        read = try await memory.cached(keyAtGeneration: key) { Answer(text: "computed") }
+        #expect(read.value.text == "computed" && !read.hit)
+        #expect(try await memory.backend.get(key(1)) != nil, "the computed value is stored under the new generation")
+        await memory.shutdown()
+
+        guard TestServices.isAvailable(.redis) else { return }
+        let (prefix, one, two) = try await Self.sharedPair()
+        let before = await one.generation()
+        try await one.backend.set(key(before), value: try answer("before"), ttl: .seconds(60))
+        read = try await two.cached(keyAtGeneration: key) { Answer(text: "computed") }
+        #expect(read.value.text == "before" && read.hit)
+        // `two` guesses the generation it read; a bump elsewhere must not leave it on the old one.
+        try await one.bumpGeneration()
+        try await one.backend.set(key(before + 1), value: try answer("after"), ttl: .seconds(60))
+        read = try await two.cached(keyAtGeneration: key) { Answer(text: "computed") }
+        #expect(read.value.text == "after" && read.hit)
+        // A lost counter starts again from the clock, and the read follows it.
+        _ = try await one.client?.delete(["\(prefix):generation"])
+        read = try await two.cached(keyAtGeneration: key) { Answer(text: "recomputed") }
+        #expect(read.value.text == "recomputed" && !read.hit)
+        #expect(await one.generation() > before + 1)
+        _ = try await one.client?.delete(["\(prefix):generation"])
+        _ = try await one.backend.clear()
         await one.shutdown()
         await two.shutdown()
     }
@@ -256,7 +302,7 @@ struct ResponseCacheTests {
         _ = try await cache.backend.clear()
         await cache.shutdown()
 
-        let memory = await CacheFactory.make(configuration: CacheConfiguration(), metrics: RecallMetrics(), logger: silentLogger)
+        let memory = await Self.memoryCache()
         let memoryJSON = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(await memory.statsReport())) as? [String: Any])
         for field in ["backend", "timestamp", "memory_cache_size", "memory_cache_max_size", "memory_cache_default_ttl"] {
