@@ -33,15 +33,15 @@ public struct Chunker: Sendable {
         // Units carried over from the previous chunk never make a chunk on their own.
         var freshUnits = 0
         for unit in units(of: text) {
-            let added = unit.text.count + (current.isEmpty ? 0 : (unit.startsParagraph ? 2 : 1))
+            let added = unit.length + (current.isEmpty ? 0 : (unit.startsParagraph ? 2 : 1))
             if length + added > targetCharacters, freshUnits > 0 {
                 chunks.append(current)
                 current = overlap(after: current)
-                length = Self.join(current).count
+                length = Self.length(of: current)
                 freshUnits = 0
             }
             current.append(unit)
-            length += unit.text.count + (current.count == 1 ? 0 : (unit.startsParagraph ? 2 : 1))
+            length += unit.length + (current.count == 1 ? 0 : (unit.startsParagraph ? 2 : 1))
             freshUnits += 1
         }
         if freshUnits > 0 { chunks.append(current) }
@@ -56,9 +56,9 @@ public struct Chunker: Sendable {
         var carried: [Unit] = []
         var length = 0
         for unit in units.reversed() {
-            let added = unit.text.count + (carried.isEmpty ? 0 : 1)
+            let added = unit.length + (carried.isEmpty ? 0 : 1)
             guard length + added <= overlapCharacters else { break }
-            carried.insert(Unit(text: unit.text, startsParagraph: false), at: 0)
+            carried.insert(Unit(text: unit.text, length: unit.length, startsParagraph: false), at: 0)
             length += added
         }
         return carried
@@ -66,18 +66,27 @@ public struct Chunker: Sendable {
 
     struct Unit {
         let text: String
+        /// `text.count`, counted once: counting Characters walks the whole string.
+        let length: Int
         let startsParagraph: Bool
+
+        init(text: String, length: Int? = nil, startsParagraph: Bool) {
+            self.text = text
+            self.length = length ?? text.count
+            self.startsParagraph = startsParagraph
+        }
     }
 
     /// Paragraphs that fit; otherwise their sentences; otherwise word-bounded pieces.
     func units(of text: String) -> [Unit] {
         var units: [Unit] = []
-        let paragraphs = text.components(separatedBy: "\n\n")
-            .map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        let paragraphs = Self.paragraphs(of: text)
+            .map { $0.split(whereSeparator: Self.isWhitespace).joined(separator: " ") }
             .filter { !$0.isEmpty }
         for paragraph in paragraphs {
-            if paragraph.count <= targetCharacters {
-                units.append(Unit(text: paragraph, startsParagraph: true))
+            let length = paragraph.count
+            if length <= targetCharacters {
+                units.append(Unit(text: paragraph, length: length, startsParagraph: true))
                 continue
             }
             var first = true
@@ -89,6 +98,45 @@ public struct Chunker: Sendable {
             }
         }
         return units
+    }
+
+    /// The text between blank lines (`\n\n`), as `components(separatedBy:)` cuts it, without
+    /// Foundation's string search (a measurable share of ingest time).
+    static func paragraphs(of text: String) -> [Substring] {
+        let scalars = text.unicodeScalars
+        var paragraphs: [Substring] = []
+        var start = scalars.startIndex
+        var index = start
+        var previous: Unicode.Scalar?
+        while index != scalars.endIndex {
+            let next = scalars.index(after: index)
+            // A line feed is a Character of its own unless it ends a "\r\n", which is one Character
+            // and so never the start of a "\n\n" match.
+            if scalars[index] == "\n", previous != "\r", next != scalars.endIndex, scalars[next] == "\n" {
+                paragraphs.append(Substring(scalars[start..<index]))
+                start = scalars.index(after: next)
+                index = start
+                previous = "\n"
+            } else {
+                previous = scalars[index]
+                index = next
+            }
+        }
+        paragraphs.append(Substring(scalars[start...]))
+        return paragraphs
+    }
+
+    /// `Character.isWhitespace`, answered without a Unicode property lookup for ASCII.
+    static func isWhitespace(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue { return ascii == 32 || (9...13).contains(ascii) }
+        return character.isWhitespace
+    }
+
+    /// The Character count of ``join(_:)``'s result.
+    /// (Units are never empty, so every unit after the first brings its separator.)
+    static func length(of units: [Unit]) -> Int {
+        let separators = units.dropFirst().reduce(0) { $0 + ($1.startsParagraph ? 2 : 1) }
+        return units.reduce(separators) { $0 + $1.length }
     }
 
     /// Sentences end at `.`, `!` or `?` (optionally followed by a closing quote or bracket) before white space.

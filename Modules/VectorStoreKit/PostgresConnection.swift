@@ -100,9 +100,9 @@ public final class PostgresConnection {
     /// plan depends on the values, as PostgreSQL may otherwise switch to one generic plan after
     /// five executions.
     @discardableResult
-    public func executePrepared(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> PostgresRows {
+    public func executePrepared(_ sql: String, _ parameters: [PostgresParameter]) throws(PostgresError) -> PostgresRows {
         let context = Self.summary(of: sql)
-        try Self.checkParameters(parameters, context: context)
+        try Self.checkParameters(parameters.map(\.text), context: context)
         let name: String
         if let known = preparedStatements[sql] {
             name = known
@@ -112,8 +112,8 @@ public final class PostgresConnection {
             _ = try rows(of: prepared, context: context)
             preparedStatements[sql] = name
         }
-        let result = withOptionalCStringArray(parameters) { values in
-            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        let result = PostgresParameter.withWireValues(parameters) { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
         }
         return try rows(of: result, context: context)
     }

@@ -91,12 +91,12 @@ public struct PostgresVectorStore: VectorStore {
     public func search(_ vector: [Float], k: Int, filter: SearchFilter) async throws -> [SearchHit] {
         try VectorChecks.validateQuery(vector, dimensions: dimensions)
         guard k > 0 else { return [] }
-        let parameters: [String?] = [
-            PostgresLiteral.vector(vector),
-            filter.tenant,
-            filter.documentIDs.map { PostgresLiteral.array($0.map(String.init)) },
-            filter.metadata.isEmpty ? nil : try Self.json(filter.metadata),
-            String(k),
+        let parameters: [PostgresParameter] = [
+            .vector(vector),
+            .text(filter.tenant),
+            .text(filter.documentIDs.map { PostgresLiteral.array($0.map(String.init)) }),
+            .text(filter.metadata.isEmpty ? nil : try Self.json(filter.metadata)),
+            .text(String(k)),
         ]
         let statement = sql.search
         let rows = try await pool.withConnection { connection in

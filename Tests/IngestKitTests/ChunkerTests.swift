@@ -68,4 +68,33 @@ struct ChunkerTests {
         // sha256("hello"), from `printf hello | sha256sum`.
         #expect(chunk.first?.contentHash == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
     }
+
+    /// Texts where a hand-written split could differ from Foundation's or from Character's rules.
+    static let awkwardTexts = [
+        "", "\n\n", "a\n\nb", "a\n\n\nb", "\n\n\n\na", "a\r\n\nb", "a\r\n\r\nb", "a\n \nb",
+        "é\n\n\u{301}x", "tab\tand\u{00A0}nbsp\u{2003}em\u{85}nel\u{0B}vt\u{0C}ff\r\ncrlf", "👩‍👩‍👧\n\n日本語  text",
+    ]
+
+    @Test("paragraphs and white space are cut exactly as components(separatedBy:) and Character.isWhitespace cut them")
+    func fastSplittingMatchesFoundation() {
+        for text in Self.awkwardTexts {
+            #expect(Chunker.paragraphs(of: text).map(String.init) == text.components(separatedBy: "\n\n"), "\(text.debugDescription)")
+            for character in text {
+                #expect(Chunker.isWhitespace(character) == character.isWhitespace, "\(character.unicodeScalars.map(\.value))")
+            }
+        }
+    }
+
+    @Test("the running length of a chunk is the Character count of its text")
+    func lengthsMatchJoinedText() {
+        let text = Self.awkwardTexts.joined(separator: " ") + "\n\n" + Self.prose(paragraphs: 12, sentencesEach: 9)
+        let chunker = Chunker(targetCharacters: 120, overlapCharacters: 40)
+        let units = chunker.units(of: text)
+        #expect(units.allSatisfy { $0.length == $0.text.count })
+        for end in 1...units.count {
+            let slice = Array(units[..<end])
+            #expect(Chunker.length(of: slice) == Chunker.join(slice).count)
+        }
+        #expect(chunker.chunk(text).allSatisfy { $0.text.count <= 120 })
+    }
 }
