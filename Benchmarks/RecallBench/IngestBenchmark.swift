@@ -20,6 +20,8 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Option(help: "Documents to ingest, one after another.") var documents = 4
     @Option(help: "Chunks per document.") var chunksPerDocument = 2000
     @Option(help: "Vector dimensions.") var dim = 768
+    @Option(help: "Documents ingested at once, as recall-worker --concurrency N runs N jobs; requests in flight stay capped at --concurrency by the client.")
+    var documentsAtOnce = 1
 
     func run() async throws {
         let gemini = try GeminiEmbeddings(configuration: GeminiConfiguration(
@@ -34,14 +36,28 @@ struct IngestBenchmark: AsyncParsableCommand {
         try await pipeline.ingest(IngestDocument(content: .text(Self.text(document: -1, chunks: concurrency * batchSize)), source: "warmup.txt"))
         let texts = (0..<documents).map { Self.text(document: $0, chunks: chunksPerDocument) }
         let start = ContinuousClock.now
-        var chunks = 0
-        for (index, text) in texts.enumerated() {
-            chunks += try await pipeline.ingest(IngestDocument(content: .text(text), source: "bench-\(index).txt")).chunkCount
+        let chunks = try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 0
+            func addDocument() {
+                let index = next
+                next += 1
+                group.addTask {
+                    try await pipeline.ingest(IngestDocument(content: .text(texts[index]), source: "bench-\(index).txt")).chunkCount
+                }
+            }
+            while next < texts.count && next < documentsAtOnce { addDocument() }
+            var chunks = 0
+            while let count = try await group.next() {
+                chunks += count
+                if next < texts.count { addDocument() }
+            }
+            return chunks
         }
         let elapsed = (ContinuousClock.now - start).seconds
         let bound = Double(concurrency * batchSize) / (Double(latencyMs) / 1000)
         report("ingest_chunks_per_second", Double(chunks) / elapsed, unit: "chunks/s",
-               detail: String(format: "%d chunks in %.2f s; concurrency %d x batch %d", chunks, elapsed, concurrency, batchSize))
+               detail: String(format: "%d chunks in %.2f s; concurrency %d x batch %d; %d document(s) at once",
+                              chunks, elapsed, concurrency, batchSize, documentsAtOnce))
         report("ingest_bound_chunks_per_second", bound, unit: "chunks/s", detail: "concurrency x batch / latency")
     }
 

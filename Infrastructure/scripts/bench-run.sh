@@ -86,6 +86,10 @@ fake_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$fake_log" | head -1)"
 echo "[bench] recall-bench ingest against fake-gemini at $fake_url (100 ms latency)" >&2
 out=$("$bench" ingest --gemini-url "$fake_url" --latency-ms 100 --concurrency "$ingest_concurrency" --batch-size "$ingest_batch")
 row "ingest chunks/s, ${ingest_concurrency} x ${ingest_batch} vs bound" "$(result ingest_chunks_per_second "$out")" "$(result ingest_bound_chunks_per_second "$out")" 0.9
+# Two documents at once, as recall-worker --concurrency 2 runs two jobs: one document's chunking
+# and last answers overlap the other's requests; requests in flight stay capped at the concurrency.
+out=$("$bench" ingest --gemini-url "$fake_url" --latency-ms 100 --concurrency "$ingest_concurrency" --batch-size "$ingest_batch" --documents-at-once 2)
+row "ingest chunks/s, ${ingest_concurrency} x ${ingest_batch}, 2 documents at once" "$(result ingest_chunks_per_second "$out")" "$(result ingest_bound_chunks_per_second "$out")" 0.9
 # Small batches, where the latency rather than JSON work dominates; twice the concurrency
 # should give about twice the throughput.
 for concurrency in 4 8; do

@@ -61,8 +61,12 @@ struct EmbeddingResponseScanner {
     /// The length of the last vector, to size the next one in one allocation.
     private var expectedCount = 0
 
+    /// ``exactPowersOfTen``, read once per answer rather than through its lazy global per number.
+    private let powersOfTen: [Double]
+
     private init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        self.powersOfTen = Self.exactPowersOfTen
     }
 
     private static let maximumDepth = 32
@@ -228,10 +232,85 @@ struct EmbeddingResponseScanner {
 
     /// A JSON number as a `Float`, exactly as `JSONDecoder` rounds it (`strtof`, correctly
     /// rounded); nil for one out of `Float`'s range, or not strict JSON.
+    ///
+    /// One pass checks the syntax (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) and gathers
+    /// the decimal mantissa and exponent, which is most of an embedding answer's decoding time.
+    /// Common numbers take Clinger's fast path: a mantissa of at most 2^53 and a power of ten up
+    /// to 10^22 are exact `Double`s, so one division or multiplication gives the correctly
+    /// rounded `Double`; rounding that to `Float` is then exact too unless the `Double` lies
+    /// exactly halfway between two `Float`s (a closer midpoint would be a closer `Double`). Those,
+    /// and everything else, go to `strtof`.
     private mutating func readFloat() -> Float? {
         let start = position
-        guard let end = numberEnd() else { return nil }
-        if let value = clingerFloat(start, end) { return value }
+        let count = bytes.count
+        var index = position
+        let negative = index < count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var exponent = 0
+        var fast = true
+        func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+        func accumulate(_ byte: UInt8) {
+            let digit = UInt64(byte &- UInt8(ascii: "0"))
+            guard mantissa != 0 || digit != 0 else { return }
+            if significantDigits < 16 {
+                mantissa = mantissa &* 10 &+ digit
+                significantDigits += 1
+            } else {
+                fast = false
+            }
+        }
+        guard index < count, isDigit(bytes[index]) else { return nil }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < count, isDigit(bytes[index]) {
+                accumulate(bytes[index])
+                index += 1
+            }
+        }
+        if index < count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < count, isDigit(bytes[index]) else { return nil }
+            while index < count, isDigit(bytes[index]) {
+                accumulate(bytes[index])
+                exponent -= 1
+                index += 1
+            }
+        }
+        if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            var sign = 1
+            if index < count, bytes[index] == UInt8(ascii: "-") {
+                sign = -1
+                index += 1
+            } else if index < count, bytes[index] == UInt8(ascii: "+") {
+                index += 1
+            }
+            guard index < count, isDigit(bytes[index]) else { return nil }
+            var written = 0
+            while index < count, isDigit(bytes[index]) {
+                if written < 100_000 { written = written * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+                index += 1
+            }
+            exponent += sign * written
+        }
+        position = index
+        if fast, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+            let tens = powersOfTen[exponent < 0 ? -exponent : exponent]
+            let double = exponent < 0 ? Double(mantissa) / tens : Double(mantissa) * tens
+            // The 29 low fraction bits are what Float drops; exactly 1 followed by zeros is a tie.
+            if double.bitPattern & (1 << 29 - 1) != 1 << 28 {
+                let value = Float(double)
+                return negative ? -value : value
+            }
+        }
+        return strtofValue(start, index)
+    }
+
+    /// `strtof` on the number at `start..<end`, or nil where `JSONDecoder` might judge differently.
+    private func strtofValue(_ start: Int, _ end: Int) -> Float? {
         let length = end - start
         guard length <= Self.maximumNumberLength else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text -> Float? in
@@ -246,57 +325,6 @@ struct EmbeddingResponseScanner {
             guard parsedEnd == text.baseAddress! + length, errno == 0, value.isFinite else { return nil }
             return value
         }
-    }
-
-    /// The common case without `strtof` (Clinger's fast path): a decimal mantissa of at most
-    /// 2^53 and a power of ten up to 10^22 are exact `Double`s, so one division or multiplication
-    /// gives the correctly rounded `Double`; rounding that to `Float` is then exact too unless the
-    /// `Double` lies exactly halfway between two `Float`s (a closer midpoint would be a closer
-    /// `Double`), which is left to `strtof`. Nil when the number is outside this path.
-    private func clingerFloat(_ start: Int, _ end: Int) -> Float? {
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var exponent = 0
-        var inFraction = false
-        while index < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                inFraction = true
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                break
-            } else {
-                let digit = UInt64(byte &- UInt8(ascii: "0"))
-                if mantissa != 0 || digit != 0 {
-                    guard significantDigits < 16 else { return nil }
-                    mantissa = mantissa * 10 + digit
-                    significantDigits += 1
-                }
-                if inFraction { exponent -= 1 }
-            }
-            index += 1
-        }
-        if index < end {
-            index += 1
-            var exponentSign = 1
-            if bytes[index] == UInt8(ascii: "-") { exponentSign = -1; index += 1 } else if bytes[index] == UInt8(ascii: "+") { index += 1 }
-            guard end - index <= 3 else { return nil }
-            var written = 0
-            while index < end {
-                written = written * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
-                index += 1
-            }
-            exponent += exponentSign * written
-        }
-        guard mantissa <= 1 << 53, (-22...22).contains(exponent) else { return nil }
-        let tens = Self.exactPowersOfTen[abs(exponent)]
-        let double = exponent < 0 ? Double(mantissa) / tens : Double(mantissa) * tens
-        // The 29 low fraction bits are what Float drops; exactly 1 followed by zeros is a tie.
-        guard double.bitPattern & (1 << 29 - 1) != 1 << 28 else { return nil }
-        let value = Float(double)
-        return negative ? -value : value
     }
 
     private static let exactPowersOfTen: [Double] = (0...22).map { power in
