@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// One delivery, from starting the attempt to recording its outcome.
+/// Deliveries, from starting their attempts to recording the outcomes.
 extension Worker {
     /// How an attempt ended, as seen by the worker.
     enum AttemptEnd: Sendable {
@@ -15,32 +15,48 @@ extension Worker {
     /// turn a record into a log file.
     static let maximumErrorLength = 2000
 
-    func attempt(_ delivery: JobDelivery) async {
-        let token = UUID().uuidString.lowercased()
-        let outcome: StartOutcome
+    /// A handler that returned, waiting for its success to be stored.
+    struct FinishedAttempt: Sendable {
+        let completion: JobCompletion
+        let log: Logger
+        let started: ContinuousClock.Instant
+    }
+
+    /// Starts deliveries with one broker call and runs each started job in a task of `group`,
+    /// holding a slot while its handler runs.
+    func start(_ deliveries: [JobDelivery], group: inout DiscardingTaskGroup) async {
+        guard !deliveries.isEmpty else { return }
+        let tokens = deliveries.map { _ in UUID().uuidString.lowercased() }
+        let outcomes: [StartOutcome]
         do {
-            outcome = try await broker.start(delivery, consumer: configuration.consumerName, token: token)
+            outcomes = try await broker.start(deliveries, consumer: configuration.consumerName, tokens: tokens)
         } catch {
-            // Not started: the delivery stays pending here and is claimed again after its lease.
-            logger.warning("could not start a job; it will be claimed again after its lease", metadata: [
-                "job.id": "\(delivery.jobID)", "error": "\(error)",
+            // Not started: the deliveries stay pending here and are claimed again after their lease.
+            logger.warning("could not start jobs; they will be claimed again after their lease", metadata: [
+                "job.ids": "\(deliveries.map(\.jobID).joined(separator: ","))", "error": "\(error)",
             ])
             return
         }
-        switch outcome {
-        case .skipped(let reason):
-            logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
-        case .deadLettered(let type):
-            metrics.completed(type, .dead)
-            countFinished()
-            logger.error("job dead-lettered: its attempts ran out without one finishing (its workers kept dying)", metadata: [
-                "job.id": "\(delivery.jobID)", "job.type": "\(type)",
-            ])
-        case .run(let lease, let payload):
-            await run(lease, payload: payload)
+        for (delivery, outcome) in zip(deliveries, outcomes) {
+            switch outcome {
+            case .skipped(let reason):
+                logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
+            case .deadLettered(let type):
+                metrics.completed(type, .dead)
+                countFinished()
+                logger.error("job dead-lettered: its attempts ran out without one finishing (its workers kept dying)", metadata: [
+                    "job.id": "\(delivery.jobID)", "job.type": "\(type)",
+                ])
+            case .run(let lease, let payload):
+                slots.acquire()
+                group.addTask { await self.run(lease, payload: payload) }
+            }
         }
     }
 
+    /// Runs the handler, frees the slot, and records the outcome. A success joins the next
+    /// batch of completions: the slot is free for the next job while it is being stored, and it
+    /// is acknowledged only once stored.
     private func run(_ lease: JobLease, payload: Data) async {
         var jobLogger = logger
         jobLogger[metadataKey: "job.id"] = "\(lease.jobID)"
@@ -48,6 +64,7 @@ extension Worker {
         jobLogger[metadataKey: "job.attempt"] = "\(lease.attempt)"
         let log = jobLogger
         guard let registration = handlers[lease.type] else {
+            slots.release()
             await recordFailure(
                 lease,
                 JobFailure.retryable(
@@ -71,22 +88,15 @@ extension Worker {
         log.debug("job started")
         let started = ContinuousClock.now
         let end = await runHandler(registration, context: context, lease: lease)
-        metrics.attempt(lease.type, ContinuousClock.now - started)
+        let duration = ContinuousClock.now - started
+        slots.release()
+        metrics.attempt(lease.type, duration)
+        prefetch.record(duration)
 
         switch end {
         case .returned(let result):
-            do {
-                if try await broker.complete(lease, result: result) {
-                    metrics.completed(lease.type, .succeeded)
-                    countFinished()
-                    log.info("job succeeded", metadata: ["job.duration": "\(ContinuousClock.now - started)"])
-                } else {
-                    log.warning("job finished after its lease passed to another worker: its result was discarded")
-                }
-            } catch {
-                log.error("job finished but its completion could not be recorded; it will run again after its lease",
-                          metadata: ["error": "\(error)"])
-            }
+            let finished = FinishedAttempt(completion: JobCompletion(lease: lease, result: result), log: log, started: started)
+            await completions.submit(finished) { await self.store($0) }
         case .threw(let error):
             if Task.isCancelled {
                 // Shutdown outlasted the grace period: leave the delivery unacknowledged, so the
@@ -149,6 +159,28 @@ extension Worker {
             }
         }
         return nil
+    }
+
+    /// Stores a batch of successes with one broker call.
+    private func store(_ batch: [FinishedAttempt]) async {
+        do {
+            let stored = try await broker.complete(batch.map(\.completion))
+            for (finished, stored) in zip(batch, stored) {
+                let log = finished.log
+                if stored {
+                    metrics.completed(finished.completion.lease.type, .succeeded)
+                    countFinished()
+                    log.info("job succeeded", metadata: ["job.duration": "\(ContinuousClock.now - finished.started)"])
+                } else {
+                    log.warning("job finished after its lease passed to another worker: its result was discarded")
+                }
+            }
+        } catch {
+            for finished in batch {
+                finished.log.error("job finished but its completion could not be recorded; it will run again after its lease",
+                                   metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func recordFailure(_ lease: JobLease, _ error: any Error, log: Logger) async {

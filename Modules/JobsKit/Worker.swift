@@ -39,6 +39,8 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let slots: WorkerSlots
     let metrics: JobMetricsSink
+    let prefetch: WorkerPrefetch
+    let completions: CompletionBatcher<FinishedAttempt>
     private let finished = Atomic<Int>(0)
     private let startedAt = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -88,6 +90,8 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         self.slots = WorkerSlots(capacity: configuration.concurrency)
         self.metrics = JobMetricsSink(metrics)
+        self.prefetch = WorkerPrefetch(concurrency: configuration.concurrency)
+        self.completions = CompletionBatcher(maximumBatch: WorkerPrefetch.maximumBatch)
     }
 
     /// Jobs this worker brought to a final status or a retry since it started.
@@ -126,6 +130,7 @@ public final class Worker: Service, Sendable {
                         "worker.running": "\(slots.running)",
                     ])
                 }
+                await completions.waitUntilWritten()
                 slots.close()
                 group.cancelAll()
             }
@@ -159,48 +164,71 @@ public final class Worker: Service, Sendable {
     }
 
     /// Fetches while slots are free, until shutdown or an idle exit.
+    ///
+    /// Deliveries are fetched in batches sized by ``WorkerPrefetch`` and started as slots free
+    /// up, those of one round with one broker call. One that waited a third of the lease without
+    /// a free slot is handed back instead: its lease would soon run out and another worker claim
+    /// it while this one starts it.
     private func fetchLoop(_ fetcher: any JobFetcher, group: inout DiscardingTaskGroup) async {
         let reclaimInterval = min(max(broker.options.lease / 2, .milliseconds(100)), .seconds(5))
+        let freshness = broker.options.lease / 3
         var lastReclaim = ContinuousClock.now - reclaimInterval
         var failures = 0
-        while true {
+        var buffered: [(delivery: JobDelivery, fetched: ContinuousClock.Instant)] = []
+        var next = 0
+        // The last fetch got fewer deliveries than it asked for: the stream may be empty.
+        var drained = false
+        fetching: while true {
             let free = await slots.waitForFree()
-            if free == 0 { return }
+            if free == 0 { break }
             do {
-                var deliveries: [JobDelivery] = []
-                if ContinuousClock.now - lastReclaim >= reclaimInterval {
-                    lastReclaim = .now
-                    deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
-                    if !deliveries.isEmpty {
-                        logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
-                            "worker.claimed": "\(deliveries.count)",
-                        ])
+                if next == buffered.count {
+                    buffered.removeAll(keepingCapacity: true)
+                    next = 0
+                    if drained, try await idleExitDue() {
+                        logger.info("queue is empty: exiting as asked (exit when idle)")
+                        break fetching
                     }
-                }
-                if deliveries.count < free {
-                    deliveries += try await fetcher.fetch(consumer: configuration.consumerName, max: free - deliveries.count)
+                    var deliveries: [JobDelivery] = []
+                    if ContinuousClock.now - lastReclaim >= reclaimInterval {
+                        lastReclaim = .now
+                        deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
+                        if !deliveries.isEmpty {
+                            logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
+                                "worker.claimed": "\(deliveries.count)",
+                            ])
+                        }
+                    }
+                    let wanted = prefetch.batchSize(free: free) - deliveries.count
+                    if wanted > 0 {
+                        let fetched = try await fetcher.fetch(consumer: configuration.consumerName, max: wanted)
+                        drained = fetched.count < wanted
+                        deliveries += fetched
+                    }
+                    let now = ContinuousClock.now
+                    buffered = deliveries.map { ($0, now) }
                 }
                 if failures > 0 {
                     logger.info("job broker reachable again")
                     failures = 0
                 }
-                if slots.isClosed {
-                    // Fetched after shutdown began: hand them straight back instead of letting
-                    // them wait out a lease in this worker's pending list.
-                    for delivery in deliveries { try? await broker.release(delivery) }
-                    return
-                }
-                for delivery in deliveries {
-                    slots.acquire()
-                    group.addTask {
-                        await self.attempt(delivery)
-                        self.slots.release()
+                // Fetched after shutdown began: handed back below.
+                if slots.isClosed { break }
+                let now = ContinuousClock.now
+                var batch: [JobDelivery] = []
+                while batch.count < free, next < buffered.count {
+                    let (delivery, fetched) = buffered[next]
+                    next += 1
+                    if now - fetched < freshness {
+                        batch.append(delivery)
+                    } else {
+                        logger.debug("handing back a delivery that waited too long for a free slot", metadata: [
+                            "job.id": "\(delivery.jobID)",
+                        ])
+                        try? await broker.release(delivery)
                     }
                 }
-                if deliveries.isEmpty, configuration.exitWhenIdle, slots.running == 0, try await queueIsIdle() {
-                    logger.info("queue is empty: exiting as asked (exit when idle)")
-                    return
-                }
+                await start(batch, group: &group)
             } catch {
                 failures += 1
                 if failures == 1 || failures % 30 == 0 {
@@ -212,6 +240,19 @@ public final class Worker: Service, Sendable {
                 await pause(after: failures)
             }
         }
+        // Fetched but never started: hand them straight back instead of letting them wait out a
+        // lease in this worker's pending list.
+        for (delivery, _) in buffered[next...] {
+            try? await broker.release(delivery)
+        }
+    }
+
+    /// With ``WorkerConfiguration/exitWhenIdle``: whether nothing runs here and the whole queue
+    /// has nothing queued, running or retrying (after this worker's last completions are stored).
+    private func idleExitDue() async throws -> Bool {
+        guard configuration.exitWhenIdle, slots.running == 0 else { return false }
+        await completions.waitUntilWritten()
+        return try await queueIsIdle()
     }
 
     /// Moves retrying jobs back when due, and measures the queue's depth, until cancelled.
