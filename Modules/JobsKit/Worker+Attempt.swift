@@ -22,22 +22,23 @@ extension Worker {
         let started: ContinuousClock.Instant
     }
 
-    /// Starts deliveries with one broker call and runs each started job in a task of `group`,
-    /// holding a slot while its handler runs.
-    func start(_ deliveries: [JobDelivery], group: inout DiscardingTaskGroup) async {
-        guard !deliveries.isEmpty else { return }
+    /// Starts deliveries with one broker call; returns the jobs to run, each with the instant
+    /// its delivery was fetched.
+    func start(_ deliveries: [(JobDelivery, ContinuousClock.Instant)]) async -> [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] {
+        guard !deliveries.isEmpty else { return [] }
         let tokens = deliveries.map { _ in UUID().uuidString.lowercased() }
         let outcomes: [StartOutcome]
         do {
-            outcomes = try await broker.start(deliveries, consumer: configuration.consumerName, tokens: tokens)
+            outcomes = try await broker.start(deliveries.map(\.0), consumer: configuration.consumerName, tokens: tokens)
         } catch {
             // Not started: the deliveries stay pending here and are claimed again after their lease.
             logger.warning("could not start jobs; they will be claimed again after their lease", metadata: [
-                "job.ids": "\(deliveries.map(\.jobID).joined(separator: ","))", "error": "\(error)",
+                "job.ids": "\(deliveries.map(\.0.jobID).joined(separator: ","))", "error": "\(error)",
             ])
-            return
+            return []
         }
-        for (delivery, outcome) in zip(deliveries, outcomes) {
+        var runnable: [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] = []
+        for ((delivery, fetched), outcome) in zip(deliveries, outcomes) {
             switch outcome {
             case .skipped(let reason):
                 logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
@@ -48,16 +49,16 @@ extension Worker {
                     "job.id": "\(delivery.jobID)", "job.type": "\(type)",
                 ])
             case .run(let lease, let payload):
-                slots.acquire()
-                group.addTask { await self.run(lease, payload: payload) }
+                runnable.append((lease, payload, fetched))
             }
         }
+        return runnable
     }
 
     /// Runs the handler, frees the slot, and records the outcome. A success joins the next
     /// batch of completions: the slot is free for the next job while it is being stored, and it
     /// is acknowledged only once stored.
-    private func run(_ lease: JobLease, payload: Data) async {
+    func run(_ lease: JobLease, payload: Data) async {
         var jobLogger = logger
         jobLogger[metadataKey: "job.id"] = "\(lease.jobID)"
         jobLogger[metadataKey: "job.type"] = "\(lease.type)"

@@ -165,70 +165,63 @@ public final class Worker: Service, Sendable {
 
     /// Fetches while slots are free, until shutdown or an idle exit.
     ///
-    /// Deliveries are fetched in batches sized by ``WorkerPrefetch`` and started as slots free
-    /// up, those of one round with one broker call. One that waited a third of the lease without
-    /// a free slot is handed back instead: its lease would soon run out and another worker claim
-    /// it while this one starts it.
+    /// Deliveries are fetched, and then started, in batches sized by ``WorkerPrefetch``: with
+    /// fast handlers one read feeds hundreds of jobs and one script starts dozens, which then
+    /// run as slots free up; with slow ones both are exactly the free slots. Whatever waited a
+    /// third of the lease without a free slot is handed back instead: its lease would soon run
+    /// out and another worker claim it while this one runs it.
     private func fetchLoop(_ fetcher: any JobFetcher, group: inout DiscardingTaskGroup) async {
         let reclaimInterval = min(max(broker.options.lease / 2, .milliseconds(100)), .seconds(5))
-        let freshness = broker.options.lease / 3
         var lastReclaim = ContinuousClock.now - reclaimInterval
         var failures = 0
-        var buffered: [(delivery: JobDelivery, fetched: ContinuousClock.Instant)] = []
-        var next = 0
+        var backlog = WorkerBacklog(freshness: broker.options.lease / 3)
         // The last fetch got fewer deliveries than it asked for: the stream may be empty.
         var drained = false
         fetching: while true {
             let free = await slots.waitForFree()
             if free == 0 { break }
             do {
-                if next == buffered.count {
-                    buffered.removeAll(keepingCapacity: true)
-                    next = 0
-                    if drained, try await idleExitDue() {
-                        logger.info("queue is empty: exiting as asked (exit when idle)")
-                        break fetching
-                    }
-                    var deliveries: [JobDelivery] = []
-                    if ContinuousClock.now - lastReclaim >= reclaimInterval {
-                        lastReclaim = .now
-                        deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
-                        if !deliveries.isEmpty {
-                            logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
-                                "worker.claimed": "\(deliveries.count)",
-                            ])
+                if !backlog.hasReady {
+                    if !backlog.hasFetched {
+                        if drained, try await idleExitDue() {
+                            logger.info("queue is empty: exiting as asked (exit when idle)")
+                            break fetching
                         }
+                        var deliveries: [JobDelivery] = []
+                        if ContinuousClock.now - lastReclaim >= reclaimInterval {
+                            lastReclaim = .now
+                            deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
+                            if !deliveries.isEmpty {
+                                logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
+                                    "worker.claimed": "\(deliveries.count)",
+                                ])
+                            }
+                        }
+                        let wanted = prefetch.fetchSize(free: free) - deliveries.count
+                        if wanted > 0 {
+                            let fetched = try await fetcher.fetch(consumer: configuration.consumerName, max: wanted)
+                            drained = fetched.count < wanted
+                            deliveries += fetched
+                        }
+                        backlog.addFetched(deliveries)
                     }
-                    let wanted = prefetch.batchSize(free: free) - deliveries.count
-                    if wanted > 0 {
-                        let fetched = try await fetcher.fetch(consumer: configuration.consumerName, max: wanted)
-                        drained = fetched.count < wanted
-                        deliveries += fetched
+                    if failures > 0 {
+                        logger.info("job broker reachable again")
+                        failures = 0
                     }
-                    let now = ContinuousClock.now
-                    buffered = deliveries.map { ($0, now) }
+                    // Fetched after shutdown began: handed back below.
+                    if slots.isClosed { break }
+                    let (fresh, stale) = backlog.takeFetched(prefetch.startSize(free: free))
+                    await handBack(stale)
+                    backlog.addReady(await start(fresh))
                 }
-                if failures > 0 {
-                    logger.info("job broker reachable again")
-                    failures = 0
-                }
-                // Fetched after shutdown began: handed back below.
                 if slots.isClosed { break }
-                let now = ContinuousClock.now
-                var batch: [JobDelivery] = []
-                while batch.count < free, next < buffered.count {
-                    let (delivery, fetched) = buffered[next]
-                    next += 1
-                    if now - fetched < freshness {
-                        batch.append(delivery)
-                    } else {
-                        logger.debug("handing back a delivery that waited too long for a free slot", metadata: [
-                            "job.id": "\(delivery.jobID)",
-                        ])
-                        try? await broker.release(delivery)
-                    }
+                let (runnable, stale) = backlog.takeReady(free)
+                await handBack(stale)
+                for (lease, payload) in runnable {
+                    slots.acquire()
+                    group.addTask { await self.run(lease, payload: payload) }
                 }
-                await start(batch, group: &group)
             } catch {
                 failures += 1
                 if failures == 1 || failures % 30 == 0 {
@@ -240,9 +233,14 @@ public final class Worker: Service, Sendable {
                 await pause(after: failures)
             }
         }
-        // Fetched but never started: hand them straight back instead of letting them wait out a
-        // lease in this worker's pending list.
-        for (delivery, _) in buffered[next...] {
+        // Held but never run: hand them straight back instead of letting them wait out a lease in
+        // this worker's pending list.
+        await handBack(backlog.removeAll())
+    }
+
+    private func handBack(_ deliveries: [JobDelivery]) async {
+        for delivery in deliveries {
+            logger.debug("handing a delivery back to the queue", metadata: ["job.id": "\(delivery.jobID)"])
             try? await broker.release(delivery)
         }
     }

@@ -10,6 +10,8 @@ import Synchronization
 final class WorkerPrefetch: Sendable {
     /// The most deliveries one fetch takes.
     static let maximumBatch = 256
+    /// The most jobs one start takes.
+    static let maximumStartBatch = 64
     /// How much work, in handler time, a worker may hold beyond its free slots.
     static let horizon = Duration.milliseconds(20)
 
@@ -30,11 +32,22 @@ final class WorkerPrefetch: Sendable {
     }
 
     /// How many deliveries to ask for when `free` slots are free.
-    func batchSize(free: Int) -> Int {
+    func fetchSize(free: Int) -> Int {
+        batchSize(free: free, maximum: Self.maximumBatch)
+    }
+
+    /// How many fetched deliveries to start at once when `free` slots are free. A started job
+    /// counts an attempt, so a worker killed -9 leaves at most this many attempts counted
+    /// without a run; with slow handlers it is the free slots, as without batching.
+    func startSize(free: Int) -> Int {
+        batchSize(free: free, maximum: Self.maximumStartBatch)
+    }
+
+    private func batchSize(free: Int, maximum: Int) -> Int {
         guard let average = averageNanoseconds.withLock({ $0 }) else { return free }
         let horizonNanoseconds = Double(Self.horizon.components.attoseconds) / 1e9 + Double(Self.horizon.components.seconds) * 1e9
         // A floor of 10 µs per job: the broker round trips cost at least that, whatever the handler.
         let expected = Double(concurrency) * horizonNanoseconds / max(average, 10_000)
-        return min(Self.maximumBatch, max(free, Int(expected)))
+        return min(maximum, max(free, Int(expected)))
     }
 }
