@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Deliveries, from starting their attempts to recording the outcomes.
 extension Worker {
@@ -9,6 +10,17 @@ extension Worker {
         case threw(any Error)
         case timedOut(Duration)
         case leaseLost
+    }
+
+    /// Why the worker stopped a handler, when it did: the first reason wins.
+    final class StopReason: Sendable {
+        private let state = Mutex<AttemptEnd?>(nil)
+
+        var reason: AttemptEnd? { state.withLock { $0 } }
+
+        func set(_ reason: AttemptEnd) {
+            state.withLock { $0 = $0 ?? reason }
+        }
     }
 
     /// The longest error text stored in a job record: enough for a stack of causes, not enough to
@@ -26,7 +38,7 @@ extension Worker {
     /// its delivery was fetched.
     func start(_ deliveries: [(JobDelivery, ContinuousClock.Instant)]) async -> [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] {
         guard !deliveries.isEmpty else { return [] }
-        let tokens = deliveries.map { _ in UUID().uuidString.lowercased() }
+        let tokens = deliveries.map { _ in nextToken() }
         let outcomes: [StartOutcome]
         do {
             outcomes = try await broker.start(deliveries.map(\.0), consumer: configuration.consumerName, tokens: tokens)
@@ -58,11 +70,14 @@ extension Worker {
     /// Runs the handler, frees the slot, and records the outcome. A success joins the next
     /// batch of completions: the slot is free for the next job while it is being stored, and it
     /// is acknowledged only once stored.
-    func run(_ lease: JobLease, payload: Data) async {
+    func run(_ lease: JobLease, payload: Data, fetched: ContinuousClock.Instant) async {
         var jobLogger = logger
-        jobLogger[metadataKey: "job.id"] = "\(lease.jobID)"
-        jobLogger[metadataKey: "job.type"] = "\(lease.type)"
-        jobLogger[metadataKey: "job.attempt"] = "\(lease.attempt)"
+        // One assignment, not three subscripts: a handler may re-render its metadata on each.
+        var metadata = jobLogger.handler.metadata
+        metadata["job.id"] = "\(lease.jobID)"
+        metadata["job.type"] = "\(lease.type)"
+        metadata["job.attempt"] = "\(lease.attempt)"
+        jobLogger.handler.metadata = metadata
         let log = jobLogger
         guard let registration = handlers[lease.type] else {
             slots.release()
@@ -88,7 +103,7 @@ extension Worker {
         }
         log.debug("job started")
         let started = ContinuousClock.now
-        let end = await runHandler(registration, context: context, lease: lease)
+        let end = await runHandler(registration, context: context, lease: lease, fetched: fetched)
         let duration = ContinuousClock.now - started
         slots.release()
         metrics.attempt(lease.type, duration)
@@ -113,53 +128,37 @@ extension Worker {
         }
     }
 
-    /// Runs the handler while renewing the lease, and stops it on a timeout or a lost lease.
-    private func runHandler(_ registration: JobHandlerRegistry.Registration, context: JobContext, lease: JobLease) async -> AttemptEnd {
-        await withTaskGroup(of: AttemptEnd?.self) { group in
-            group.addTask {
-                do {
-                    return .returned(try await registration.handler(context))
-                } catch {
-                    return .threw(error)
-                }
-            }
-            group.addTask { await self.keepLease(lease) }
-            if let timeout = registration.timeout {
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return Task.isCancelled ? nil : .timedOut(timeout)
-                }
-            }
-            var end: AttemptEnd = .threw(CancellationError())
-            while let next = await group.next() {
-                if let next {
-                    end = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return end
+    /// Runs the handler while ``LeaseKeeper`` renews the lease, and stops it on a timeout or a
+    /// lost lease. The handler runs in a task of its own so that either can cancel it; the
+    /// caller's cancellation (shutdown after the grace period) is passed on.
+    private func runHandler(
+        _ registration: JobHandlerRegistry.Registration, context: JobContext, lease: JobLease, fetched: ContinuousClock.Instant
+    ) async -> AttemptEnd {
+        let stop = StopReason()
+        let handler = Task { try await registration.handler(context) }
+        let hold = leases.hold(lease, since: fetched) {
+            stop.set(.leaseLost)
+            handler.cancel()
         }
-    }
-
-    /// Renews the lease every third of its length until cancelled; returns `.leaseLost` as soon
-    /// as the broker says another worker holds the job. Broker errors are not a loss: fencing
-    /// keeps a stale completion out, and the next renewal may well get through.
-    private func keepLease(_ lease: JobLease) async -> AttemptEnd? {
-        let interval = broker.options.lease / 3
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return nil
-            }
-            do {
-                if try await !broker.renew(lease) { return .leaseLost }
-            } catch {
-                logger.debug("lease renewal failed", metadata: ["job.id": "\(lease.jobID)", "error": "\(error)"])
+        let timer = registration.timeout.map { timeout in
+            Task {
+                try await Task.sleep(for: timeout)
+                stop.set(.timedOut(timeout))
+                handler.cancel()
             }
         }
-        return nil
+        let result = await withTaskCancellationHandler {
+            await handler.result
+        } onCancel: {
+            handler.cancel()
+        }
+        timer?.cancel()
+        leases.release(hold)
+        if let stopped = stop.reason { return stopped }
+        switch result {
+        case .success(let data): return .returned(data)
+        case .failure(let error): return .threw(error)
+        }
     }
 
     /// Stores a batch of successes with one broker call.

@@ -41,6 +41,11 @@ public final class Worker: Service, Sendable {
     let metrics: JobMetricsSink
     let prefetch: WorkerPrefetch
     let completions: CompletionBatcher<FinishedAttempt>
+    let leases = LeaseKeeper()
+    /// Lease tokens are this random prefix and a counter: unique per attempt without a call to
+    /// the system's random source per job.
+    private let tokenPrefix = UUID().uuidString.lowercased()
+    private let tokenCounter = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     private let startedAt = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -118,6 +123,7 @@ public final class Worker: Service, Sendable {
             ])
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.maintain() }
+                group.addTask { await self.leases.run(broker: self.broker, logger: self.logger) }
                 await fetchLoop(fetcher, group: &group)
                 let running = slots.running
                 if running > 0 {
@@ -218,9 +224,9 @@ public final class Worker: Service, Sendable {
                 if slots.isClosed { break }
                 let (runnable, stale) = backlog.takeReady(free)
                 await handBack(stale)
-                for (lease, payload) in runnable {
+                for (lease, payload, fetched) in runnable {
                     slots.acquire()
-                    group.addTask { await self.run(lease, payload: payload) }
+                    group.addTask { await self.run(lease, payload: payload, fetched: fetched) }
                 }
             } catch {
                 failures += 1
@@ -248,7 +254,10 @@ public final class Worker: Service, Sendable {
     /// With ``WorkerConfiguration/exitWhenIdle``: whether nothing runs here and the whole queue
     /// has nothing queued, running or retrying (after this worker's last completions are stored).
     private func idleExitDue() async throws -> Bool {
-        guard configuration.exitWhenIdle, slots.running == 0 else { return false }
+        guard configuration.exitWhenIdle else { return false }
+        // The last jobs may still be finishing: waiting for them beats a blocking read that
+        // would only time out.
+        guard await slots.waitUntilEmpty(timeout: configuration.pollInterval) else { return false }
         await completions.waitUntilWritten()
         return try await queueIsIdle()
     }
@@ -287,6 +296,10 @@ public final class Worker: Service, Sendable {
         while ContinuousClock.now < deadline, !slots.isClosed, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    func nextToken() -> String {
+        "\(tokenPrefix)-\(tokenCounter.add(1, ordering: .relaxed).newValue)"
     }
 
     func countFinished() {

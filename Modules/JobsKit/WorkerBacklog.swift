@@ -46,15 +46,15 @@ struct WorkerBacklog {
     }
 
     /// Up to `count` started jobs to run now, and the stale ones (as deliveries to hand back).
-    mutating func takeReady(_ count: Int) -> (fresh: [(lease: JobLease, payload: Data)], stale: [JobDelivery]) {
+    mutating func takeReady(_ count: Int) -> (fresh: [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)], stale: [JobDelivery]) {
         let now = ContinuousClock.now
-        var fresh: [(lease: JobLease, payload: Data)] = []
+        var fresh: [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] = []
         var stale: [JobDelivery] = []
         while fresh.count < count, nextReady < ready.count {
             let entry = ready[nextReady]
             nextReady += 1
             if now - entry.at < freshness {
-                fresh.append((entry.lease, entry.payload))
+                fresh.append(entry)
             } else {
                 stale.append(JobDelivery(deliveryID: entry.lease.deliveryID, jobID: entry.lease.jobID))
             }
