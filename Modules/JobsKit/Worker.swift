@@ -9,7 +9,16 @@ import Synchronization
 /// A job is acknowledged only after its handler returned (or its failure was recorded), in the
 /// same step that records the outcome. While a handler runs, the worker renews the job's lease
 /// every third of ``JobQueueOptions/lease``; a worker that dies stops renewing, and any worker
-/// of the queue claims the job once the lease has run out. Failures are retried with backoff
+/// of the queue claims the job once the lease has run out.
+///
+/// Throughput comes from batches, not from more handlers: when handlers are fast the worker
+/// fetches up to 256 deliveries with one read, starts up to 64 with one script, and stores the
+/// successes that finish while the previous write is on the wire with one script (an idle queue
+/// writes each at once). With slow handlers every batch is just the free slots. So a worker
+/// killed -9 may leave more than its concurrency behind: its running jobs and its unstored
+/// successes run again after their lease, its started-but-not-run jobs (one start batch at most)
+/// run once but with one extra attempt counted, and its fetched-but-unstarted deliveries simply
+/// run once. Failures are retried with backoff
 /// (``RetryPolicy``) and dead-lettered when attempts run out. Every worker also moves retrying
 /// jobs back to the queue when their backoff is over, and serves ``TaskName/cleanupFailedJobs``
 /// unless the registry brings its own handler for it.
