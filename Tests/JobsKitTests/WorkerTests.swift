@@ -160,6 +160,35 @@ struct WorkerTests {
         }
     }
 
+    @Test("a handler whose lease passed to another worker is cancelled at the next renewal, and its result is not stored",
+          arguments: QueueBackend.all)
+    func lostLease(backend: QueueBackend) async throws {
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(300))) { fixture in
+            let queue = fixture.queue
+            let cancelled = Atomic<Bool>(false)
+            var handlers = JobHandlerRegistry()
+            handlers.register("long") { _ in
+                do {
+                    try await Task.sleep(for: .seconds(10))
+                } catch {
+                    cancelled.store(true, ordering: .relaxed)
+                    throw error
+                }
+                return nil
+            }
+            let id = try await queue.enqueue(type: "long", payload: json("{}"))
+            let worker = worker(queue, handlers)
+            let running = Task { try await worker.run() }
+            #expect(try await eventually(timeout: .seconds(10)) { try await queue.record(id: id)?.status == .running })
+            try await fixture.stealLease(id)
+            #expect(await eventually(timeout: .seconds(5)) { cancelled.load(ordering: .relaxed) })
+            running.cancel()
+            try await running.value
+            let record = try #require(try await queue.record(id: id))
+            #expect(record.status == .running && record.attempts == 1, "the new holder's job is left alone")
+        }
+    }
+
     @Test("an attempt that exceeds its timeout is cancelled, recorded and retried", arguments: QueueBackend.all)
     func timeout(backend: QueueBackend) async throws {
         let options = JobQueueOptions(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(20)))
