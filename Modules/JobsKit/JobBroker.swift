@@ -84,8 +84,10 @@ protocol JobBroker: JobQueue {
     func complete(_ completions: [JobCompletion]) async throws -> [Bool]
     /// Records a failed attempt: `retryDelay` nil means permanent.
     func fail(_ lease: JobLease, error: String, retryDelay: Duration?) async throws -> FailOutcome
-    /// Hands a delivery that was fetched but not started back to the queue.
-    func release(_ delivery: JobDelivery) async throws
+    /// Hands a delivery that `consumer` fetched (and perhaps started) but did not run back to
+    /// the queue. Does nothing once another consumer owns the delivery: a worker that claimed it
+    /// after its lease ran out may be running the job.
+    func release(_ delivery: JobDelivery, consumer: String) async throws
     /// Moves retrying jobs whose backoff is over back to the queue; returns how many.
     func promoteDue(limit: Int) async throws -> Int
     /// Enqueues with an idempotency key that lives `keyTTL`; also says whether a job was created.

@@ -201,9 +201,13 @@ enum JobScripts {
         return 1
         """)
 
-    /// ARGV: id, group, stream id. Acknowledges a delivery that was never started and queues the
-    /// job again under a new entry, so it need not wait for its lease to expire.
+    /// ARGV: id, group, stream id, consumer. Acknowledges a delivery this consumer holds but did
+    /// not run and queues the job again under a new entry, so it need not wait for its lease to
+    /// expire. Does nothing once another consumer owns the delivery (it claimed it, and may be
+    /// running the job).
     static let release = script("""
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[3], ARGV[3], 1)
+        if #pending == 0 or pending[1][2] ~= ARGV[4] then return 0 end
         local r = redis.call('HMGET', KEYS[9], 'status', 'stream_id')
         done_with(ARGV[2], ARGV[3])
         if not r[1] or r[2] ~= ARGV[3] or is_final(r[1]) or r[1] == 'retrying' then return 0 end

@@ -143,8 +143,8 @@ extension RedisStreamsQueue: JobBroker {
         }
     }
 
-    func release(_ delivery: JobDelivery) async throws {
-        _ = try await run(JobScripts.release, job: delivery.jobID, args: [JobKeys.group, delivery.deliveryID])
+    func release(_ delivery: JobDelivery, consumer: String) async throws {
+        _ = try await run(JobScripts.release, job: delivery.jobID, args: [JobKeys.group, delivery.deliveryID, consumer])
     }
 
     func promoteDue(limit: Int) async throws -> Int {

@@ -188,6 +188,7 @@ public final class Worker: Service, Sendable {
     private func fetchLoop(_ fetcher: any JobFetcher, group: inout DiscardingTaskGroup) async {
         let reclaimInterval = min(max(broker.options.lease / 2, .milliseconds(100)), .seconds(5))
         var lastReclaim = ContinuousClock.now - reclaimInterval
+        var reclaimAgain = false
         var failures = 0
         var backlog = WorkerBacklog(freshness: broker.options.lease / 3)
         // The last fetch got fewer deliveries than it asked for: the stream may be empty.
@@ -203,16 +204,20 @@ public final class Worker: Service, Sendable {
                             break fetching
                         }
                         var deliveries: [JobDelivery] = []
-                        if ContinuousClock.now - lastReclaim >= reclaimInterval {
+                        let batch = prefetch.fetchSize(free: free)
+                        if reclaimAgain || ContinuousClock.now - lastReclaim >= reclaimInterval {
                             lastReclaim = .now
-                            deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
+                            deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: batch)
+                            // A dead worker may have held a whole prefetched batch: keep claiming
+                            // while claims come back full, not one batch per interval.
+                            reclaimAgain = deliveries.count == batch
                             if !deliveries.isEmpty {
                                 logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
                                     "worker.claimed": "\(deliveries.count)",
                                 ])
                             }
                         }
-                        let wanted = prefetch.fetchSize(free: free) - deliveries.count
+                        let wanted = batch - deliveries.count
                         if wanted > 0 {
                             let fetched = try await fetcher.fetch(consumer: configuration.consumerName, max: wanted)
                             drained = fetched.count < wanted
@@ -256,7 +261,7 @@ public final class Worker: Service, Sendable {
     private func handBack(_ deliveries: [JobDelivery]) async {
         for delivery in deliveries {
             logger.debug("handing a delivery back to the queue", metadata: ["job.id": "\(delivery.jobID)"])
-            try? await broker.release(delivery)
+            try? await broker.release(delivery, consumer: configuration.consumerName)
         }
     }
 

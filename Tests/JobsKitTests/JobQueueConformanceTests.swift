@@ -272,7 +272,10 @@ struct JobQueueConformanceTests {
             let queue = fixture.queue
             let id = try await queue.enqueue(type: "t", payload: json("{}"))
             let delivery = try #require(try await queue.fetchOne(consumer: "leaving"))
-            try await queue.release(delivery)
+            // Only the consumer that holds a delivery can hand it back.
+            try await queue.release(delivery, consumer: "somebody-else")
+            #expect(try await queue.fetchOne(consumer: "staying", timeout: .milliseconds(300)) == nil)
+            try await queue.release(delivery, consumer: "leaving")
             // Available at once, not after the 30 s lease.
             let again = try #require(try await queue.fetchOne(consumer: "staying", timeout: .seconds(2)))
             #expect(again.jobID == id && again.deliveryID != delivery.deliveryID)

@@ -189,6 +189,40 @@ struct WorkerTests {
         }
     }
 
+    @Test("deliveries held behind slow jobs outlive their lease: two workers never both run one job, and all succeed",
+          arguments: QueueBackend.all)
+    func heldBehindSlowJobs(backend: QueueBackend) async throws {
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(400))) { fixture in
+            let queue = fixture.queue
+            let runs = Mutex<[String: Int]>([:])
+            var handlers = JobHandlerRegistry()
+            handlers.register("quick") { context in
+                runs.withLock { $0[context.jobID, default: 0] += 1 }
+                return nil
+            }
+            handlers.register("slow") { context in
+                runs.withLock { $0[context.jobID, default: 0] += 1 }
+                try await Task.sleep(for: .milliseconds(1200))
+                return nil
+            }
+            var ids: [String] = []
+            // Quick jobs teach the workers to fetch and start in batches; the slow ones then keep
+            // a batch waiting behind them for longer than the lease.
+            for index in 0..<900 {
+                ids.append(try await queue.enqueue(type: index % 300 == 299 ? "slow" : "quick", payload: json("{}")))
+            }
+            let one = worker(queue, handlers, concurrency: 1, exitWhenIdle: true)
+            let two = worker(queue, handlers, concurrency: 1, exitWhenIdle: true)
+            async let first: Void = one.run()
+            async let second: Void = two.run()
+            _ = try await (first, second)
+            let counts = try await queue.counts()
+            #expect(counts[.succeeded] == ids.count, "\(counts)")
+            let twice = runs.withLock { $0.filter { $0.value != 1 } }
+            #expect(twice.isEmpty, "jobs not run exactly once: \(twice.count)")
+        }
+    }
+
     @Test("an attempt that exceeds its timeout is cancelled, recorded and retried", arguments: QueueBackend.all)
     func timeout(backend: QueueBackend) async throws {
         let options = JobQueueOptions(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(20)))
