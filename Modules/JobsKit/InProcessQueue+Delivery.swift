@@ -129,9 +129,10 @@ extension InProcessQueue: JobBroker {
         }
     }
 
-    func release(_ delivery: JobDelivery) async throws {
+    func release(_ delivery: JobDelivery, consumer: String) async throws {
         let now = Date()
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.pending[delivery.deliveryID]?.consumer == consumer else { return [] }
             state.acknowledge(delivery.deliveryID)
             guard let job = state.jobs[delivery.jobID], job.deliveryID == delivery.deliveryID,
                   !job.record.status.isFinal, job.record.status != .retrying else { return [] }

@@ -21,6 +21,12 @@ struct JobLease: Sendable, Hashable {
     let attempt: Int
 }
 
+/// A finished attempt to record as a success: the lease it ran under and the handler's result.
+struct JobCompletion: Sendable {
+    let lease: JobLease
+    let result: Data?
+}
+
 /// What starting a delivered job decided.
 enum StartOutcome: Sendable, Equatable {
     /// Run the handler.
@@ -65,15 +71,23 @@ protocol JobBroker: JobQueue {
     /// Takes over deliveries whose lease expired (their worker died or stalled).
     func reclaim(consumer: String, max: Int) async throws -> [JobDelivery]
     func start(_ delivery: JobDelivery, consumer: String, token: String) async throws -> StartOutcome
+    /// Starts several deliveries, one token each, in one broker call where the backend can;
+    /// one outcome per delivery, in order.
+    func start(_ deliveries: [JobDelivery], consumer: String, tokens: [String]) async throws -> [StartOutcome]
     /// Extends the lease; `false` when it was lost to another worker.
     func renew(_ lease: JobLease) async throws -> Bool
     func reportProgress(_ lease: JobLease, fraction: Double, message: String?) async throws -> Bool
     /// Records success and acknowledges; `false` when the lease was lost (nothing recorded).
     func complete(_ lease: JobLease, result: Data?) async throws -> Bool
+    /// Records several successes in one broker call where the backend can; one answer per
+    /// completion, in order, each meaning what ``complete(_:result:)`` returns.
+    func complete(_ completions: [JobCompletion]) async throws -> [Bool]
     /// Records a failed attempt: `retryDelay` nil means permanent.
     func fail(_ lease: JobLease, error: String, retryDelay: Duration?) async throws -> FailOutcome
-    /// Hands a delivery that was fetched but not started back to the queue.
-    func release(_ delivery: JobDelivery) async throws
+    /// Hands a delivery that `consumer` fetched (and perhaps started) but did not run back to
+    /// the queue. Does nothing once another consumer owns the delivery: a worker that claimed it
+    /// after its lease ran out may be running the job.
+    func release(_ delivery: JobDelivery, consumer: String) async throws
     /// Moves retrying jobs whose backoff is over back to the queue; returns how many.
     func promoteDue(limit: Int) async throws -> Int
     /// Enqueues with an idempotency key that lives `keyTTL`; also says whether a job was created.
@@ -87,6 +101,25 @@ protocol JobBroker: JobQueue {
     func setLastBeatTick(_ entry: String, _ tick: Date) async throws
     /// Where the diagnostics tasks record executions and completions.
     var diagnosticsLedger: any DiagnosticsLedger { get }
+}
+
+/// One call per job, for a backend where a batch costs no less than its parts (in process).
+extension JobBroker {
+    func start(_ deliveries: [JobDelivery], consumer: String, tokens: [String]) async throws -> [StartOutcome] {
+        var outcomes: [StartOutcome] = []
+        for (delivery, token) in zip(deliveries, tokens) {
+            outcomes.append(try await start(delivery, consumer: consumer, token: token))
+        }
+        return outcomes
+    }
+
+    func complete(_ completions: [JobCompletion]) async throws -> [Bool] {
+        var answers: [Bool] = []
+        for completion in completions {
+            answers.append(try await complete(completion.lease, result: completion.result))
+        }
+        return answers
+    }
 }
 
 /// What a ``TaskName/cleanupFailedJobs`` run changed; stored as the job's result.

@@ -43,10 +43,17 @@ struct JobKeys: Sendable {
     /// `KEYS` for the job scripts: stream, delayed set, the six status indexes, the record, and
     /// optionally an idempotency key. Declaring every key keeps the scripts valid on a Cluster.
     func scriptKeys(record id: String, unique: String? = nil) -> [String] {
-        var keys = [stream, delayed]
-        keys += Self.indexedStatuses.map(index)
-        keys.append(record(id))
+        var keys = scriptKeys(records: [id])
         if let unique { keys.append(self.unique(unique)) }
+        return keys
+    }
+
+    /// `KEYS` for the batch scripts: the same layout with one record per job from `KEYS[9]` on.
+    func scriptKeys(records ids: [String]) -> [String] {
+        var keys = [stream, delayed]
+        keys.reserveCapacity(8 + ids.count)
+        keys += Self.indexedStatuses.map(index)
+        keys += ids.map(record)
         return keys
     }
 }

@@ -10,7 +10,8 @@ import RedisKit
 /// The job scripts share one `KEYS` layout (``JobKeys/scriptKeys(record:unique:)``):
 /// `KEYS[1]` stream, `KEYS[2]` delayed set, `KEYS[3…8]` the indexes of queued, running,
 /// retrying, succeeded, failed and dead, `KEYS[9]` the record, `KEYS[10]` an idempotency key.
-/// `ARGV[1]` is always the job id.
+/// `ARGV[1]` is always the job id, except in the batch scripts (``start`` and ``complete``),
+/// whose `KEYS[9…]` are one record per job and whose ARGV repeat per job.
 enum JobScripts {
     /// Helpers every job script starts with.
     private static let preamble = """
@@ -60,40 +61,52 @@ enum JobScripts {
         return {ARGV[1], 1}
         """)
 
-    /// ARGV: id, group, stream id, consumer, token, max attempts, retention (ms).
-    /// Returns `{'run', type, payload, attempt}`, `{'skip', reason}` or `{'dead', type}`.
+    /// Starts a batch of deliveries in one call. `KEYS[9…]` are the records, one per delivery.
+    /// ARGV: group, consumer, max attempts, retention (ms), then id, stream id, token per delivery.
+    /// Returns one reply per delivery, in order: `{'run', type, payload, attempt}`,
+    /// `{'skip', reason}` or `{'dead', type}`.
     static let start = script("""
-        local r = redis.call('HMGET', KEYS[9], 'status', 'stream_id', 'attempts', 'type', 'payload')
-        local status, attempts = r[1], tonumber(r[3] or '0')
-        if not status then
-          done_with(ARGV[2], ARGV[3])
-          return {'skip', 'missing'}
+        local group, consumer, max_attempts, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+        local now
+        local function start_one(key, id, sid, token)
+          local r = redis.call('HMGET', key, 'status', 'stream_id', 'attempts', 'type', 'payload')
+          local status, attempts = r[1], tonumber(r[3] or '0')
+          if not status then
+            done_with(group, sid)
+            return {'skip', 'missing'}
+          end
+          redis.call('HINCRBY', key, 'deliveries', 1)
+          if is_final(status) then
+            done_with(group, sid)
+            return {'skip', status}
+          end
+          if r[2] ~= sid then
+            done_with(group, sid)
+            return {'skip', 'stale'}
+          end
+          now = now or now_ms()
+          if status == 'running' and attempts >= max_attempts then
+            redis.call('HSET', key, 'status', 'dead', 'finished_at', now, 'updated_at', now, 'error',
+              'abandoned: ' .. attempts .. ' attempts started and none finished (the worker died or lost its lease each time)')
+            redis.call('HDEL', key, 'token')
+            move(id, status, 'dead', now)
+            done_with(group, sid)
+            redis.call('PEXPIRE', key, retention)
+            return {'dead', r[4]}
+          end
+          attempts = attempts + 1
+          redis.call('HSET', key, 'status', 'running', 'attempts', attempts, 'worker', consumer, 'token', token,
+            'started_at', now, 'updated_at', now)
+          redis.call('HDEL', key, 'next_run_at')
+          move(id, status, 'running', now)
+          return {'run', r[4], r[5], attempts}
         end
-        redis.call('HINCRBY', KEYS[9], 'deliveries', 1)
-        if is_final(status) then
-          done_with(ARGV[2], ARGV[3])
-          return {'skip', status}
+        local replies = {}
+        for i = 1, (#ARGV - 4) / 3 do
+          local at = 4 + (i - 1) * 3
+          replies[i] = start_one(KEYS[8 + i], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3])
         end
-        if r[2] ~= ARGV[3] then
-          done_with(ARGV[2], ARGV[3])
-          return {'skip', 'stale'}
-        end
-        local now = now_ms()
-        if status == 'running' and attempts >= tonumber(ARGV[6]) then
-          redis.call('HSET', KEYS[9], 'status', 'dead', 'finished_at', now, 'updated_at', now, 'error',
-            'abandoned: ' .. attempts .. ' attempts started and none finished (the worker died or lost its lease each time)')
-          redis.call('HDEL', KEYS[9], 'token')
-          move(ARGV[1], status, 'dead', now)
-          done_with(ARGV[2], ARGV[3])
-          redis.call('PEXPIRE', KEYS[9], ARGV[7])
-          return {'dead', r[4]}
-        end
-        attempts = attempts + 1
-        redis.call('HSET', KEYS[9], 'status', 'running', 'attempts', attempts, 'worker', ARGV[4], 'token', ARGV[5],
-          'started_at', now, 'updated_at', now)
-        redis.call('HDEL', KEYS[9], 'next_run_at')
-        move(ARGV[1], status, 'running', now)
-        return {'run', r[4], r[5], attempts}
+        return replies
         """)
 
     /// KEYS: stream, record. ARGV: group, stream id, consumer, token.
@@ -118,19 +131,32 @@ enum JobScripts {
         return 1
         """)
 
-    /// ARGV: id, group, stream id, token, result, retention (ms), `1` when there is a result.
-    /// Returns 1, or 0 when the lease was lost (nothing changed, nothing acknowledged).
+    /// Records a batch of successes in one call. `KEYS[9…]` are the records, one per job.
+    /// ARGV: group, retention (ms), then id, stream id, token, `1` when there is a result, and
+    /// the result per job. Returns one integer per job, in order: 1, or 0 when the lease was lost
+    /// (nothing changed for that job, nothing acknowledged).
     static let complete = script("""
-        local r = redis.call('HMGET', KEYS[9], 'token', 'status')
-        if r[1] ~= ARGV[4] or r[2] ~= 'running' then return 0 end
-        local now = now_ms()
-        redis.call('HSET', KEYS[9], 'status', 'succeeded', 'progress', '1', 'finished_at', now, 'updated_at', now)
-        if ARGV[7] == '1' then redis.call('HSET', KEYS[9], 'result', ARGV[5]) end
-        redis.call('HDEL', KEYS[9], 'token')
-        move(ARGV[1], 'running', 'succeeded', now)
-        done_with(ARGV[2], ARGV[3])
-        redis.call('PEXPIRE', KEYS[9], ARGV[6])
-        return 1
+        local group, retention = ARGV[1], ARGV[2]
+        local now
+        local replies = {}
+        for i = 1, (#ARGV - 2) / 5 do
+          local at, key = 2 + (i - 1) * 5, KEYS[8 + i]
+          local id, sid, token = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+          local r = redis.call('HMGET', key, 'token', 'status')
+          if r[1] ~= token or r[2] ~= 'running' then
+            replies[i] = 0
+          else
+            now = now or now_ms()
+            redis.call('HSET', key, 'status', 'succeeded', 'progress', '1', 'finished_at', now, 'updated_at', now)
+            if ARGV[at + 4] == '1' then redis.call('HSET', key, 'result', ARGV[at + 5]) end
+            redis.call('HDEL', key, 'token')
+            move(id, 'running', 'succeeded', now)
+            done_with(group, sid)
+            redis.call('PEXPIRE', key, retention)
+            replies[i] = 1
+          end
+        end
+        return replies
         """)
 
     /// ARGV: id, group, stream id, token, error, delay (ms; -1 for a permanent failure),
@@ -175,9 +201,13 @@ enum JobScripts {
         return 1
         """)
 
-    /// ARGV: id, group, stream id. Acknowledges a delivery that was never started and queues the
-    /// job again under a new entry, so it need not wait for its lease to expire.
+    /// ARGV: id, group, stream id, consumer. Acknowledges a delivery this consumer holds but did
+    /// not run and queues the job again under a new entry, so it need not wait for its lease to
+    /// expire. Does nothing once another consumer owns the delivery (it claimed it, and may be
+    /// running the job).
     static let release = script("""
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[3], ARGV[3], 1)
+        if #pending == 0 or pending[1][2] ~= ARGV[4] then return 0 end
         local r = redis.call('HMGET', KEYS[9], 'status', 'stream_id')
         done_with(ARGV[2], ARGV[3])
         if not r[1] or r[2] ~= ARGV[3] or is_final(r[1]) or r[1] == 'retrying' then return 0 end

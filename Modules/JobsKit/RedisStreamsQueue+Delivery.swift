@@ -47,13 +47,26 @@ extension RedisStreamsQueue: JobBroker {
     }
 
     func start(_ delivery: JobDelivery, consumer: String, token: String) async throws -> StartOutcome {
-        let reply = try await run(
-            JobScripts.start, job: delivery.jobID,
-            args: [
-                JobKeys.group, delivery.deliveryID, consumer, token,
-                String(options.retry.maxAttempts), String(Self.milliseconds(options.retention)),
-            ]
-        )
+        try await start([delivery], consumer: consumer, tokens: [token])[0]
+    }
+
+    func start(_ deliveries: [JobDelivery], consumer: String, tokens: [String]) async throws -> [StartOutcome] {
+        guard !deliveries.isEmpty else { return [] }
+        var args = [JobKeys.group, consumer, String(options.retry.maxAttempts), String(Self.milliseconds(options.retention))]
+        args.reserveCapacity(args.count + deliveries.count * 3)
+        for (delivery, token) in zip(deliveries, tokens) {
+            args += [delivery.jobID, delivery.deliveryID, token]
+        }
+        let reply = try await redis.evalScript(JobScripts.start, keys: keys.scriptKeys(records: deliveries.map(\.jobID)), args: args)
+        guard let replies = reply.array, replies.count == deliveries.count else {
+            throw JobQueueError(.unexpectedReply, "unexpected reply to the start script: \(reply)")
+        }
+        return try zip(zip(deliveries, tokens), replies).map { pair, reply in
+            try Self.startOutcome(reply, delivery: pair.0, consumer: consumer, token: pair.1)
+        }
+    }
+
+    private static func startOutcome(_ reply: RESPValue, delivery: JobDelivery, consumer: String, token: String) throws -> StartOutcome {
         guard let parts = reply.array, let kind = parts.first?.string else {
             throw JobQueueError(.unexpectedReply, "unexpected reply to the start script: \(reply)")
         }
@@ -88,15 +101,24 @@ extension RedisStreamsQueue: JobBroker {
     }
 
     func complete(_ lease: JobLease, result: Data?) async throws -> Bool {
-        let text = result.flatMap { String(data: $0, encoding: .utf8) }
-        let reply = try await run(
-            JobScripts.complete, job: lease.jobID,
-            args: [
-                JobKeys.group, lease.deliveryID, lease.token, text ?? "",
-                String(Self.milliseconds(options.retention)), text == nil ? "0" : "1",
-            ]
-        )
-        return reply.int == 1
+        try await complete([JobCompletion(lease: lease, result: result)])[0]
+    }
+
+    func complete(_ completions: [JobCompletion]) async throws -> [Bool] {
+        guard !completions.isEmpty else { return [] }
+        var args = [JobKeys.group, String(Self.milliseconds(options.retention))]
+        args.reserveCapacity(args.count + completions.count * 5)
+        for completion in completions {
+            let text = completion.result.flatMap { String(data: $0, encoding: .utf8) }
+            let lease = completion.lease
+            args += [lease.jobID, lease.deliveryID, lease.token, text == nil ? "0" : "1", text ?? ""]
+        }
+        let reply = try await redis.evalScript(
+            JobScripts.complete, keys: keys.scriptKeys(records: completions.map(\.lease.jobID)), args: args)
+        guard let replies = reply.array, replies.count == completions.count else {
+            throw JobQueueError(.unexpectedReply, "unexpected reply to the complete script: \(reply)")
+        }
+        return replies.map { $0.int == 1 }
     }
 
     func fail(_ lease: JobLease, error: String, retryDelay: Duration?) async throws -> FailOutcome {
@@ -121,8 +143,8 @@ extension RedisStreamsQueue: JobBroker {
         }
     }
 
-    func release(_ delivery: JobDelivery) async throws {
-        _ = try await run(JobScripts.release, job: delivery.jobID, args: [JobKeys.group, delivery.deliveryID])
+    func release(_ delivery: JobDelivery, consumer: String) async throws {
+        _ = try await run(JobScripts.release, job: delivery.jobID, args: [JobKeys.group, delivery.deliveryID, consumer])
     }
 
     func promoteDue(limit: Int) async throws -> Int {

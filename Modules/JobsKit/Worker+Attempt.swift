@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+import Synchronization
 
-/// One delivery, from starting the attempt to recording its outcome.
+/// Deliveries, from starting their attempts to recording the outcomes.
 extension Worker {
     /// How an attempt ended, as seen by the worker.
     enum AttemptEnd: Sendable {
@@ -11,43 +12,75 @@ extension Worker {
         case leaseLost
     }
 
+    /// Why the worker stopped a handler, when it did: the first reason wins.
+    final class StopReason: Sendable {
+        private let state = Mutex<AttemptEnd?>(nil)
+
+        var reason: AttemptEnd? { state.withLock { $0 } }
+
+        func set(_ reason: AttemptEnd) {
+            state.withLock { $0 = $0 ?? reason }
+        }
+    }
+
     /// The longest error text stored in a job record: enough for a stack of causes, not enough to
     /// turn a record into a log file.
     static let maximumErrorLength = 2000
 
-    func attempt(_ delivery: JobDelivery) async {
-        let token = UUID().uuidString.lowercased()
-        let outcome: StartOutcome
-        do {
-            outcome = try await broker.start(delivery, consumer: configuration.consumerName, token: token)
-        } catch {
-            // Not started: the delivery stays pending here and is claimed again after its lease.
-            logger.warning("could not start a job; it will be claimed again after its lease", metadata: [
-                "job.id": "\(delivery.jobID)", "error": "\(error)",
-            ])
-            return
-        }
-        switch outcome {
-        case .skipped(let reason):
-            logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
-        case .deadLettered(let type):
-            metrics.completed(type, .dead)
-            countFinished()
-            logger.error("job dead-lettered: its attempts ran out without one finishing (its workers kept dying)", metadata: [
-                "job.id": "\(delivery.jobID)", "job.type": "\(type)",
-            ])
-        case .run(let lease, let payload):
-            await run(lease, payload: payload)
-        }
+    /// A handler that returned, waiting for its success to be stored.
+    struct FinishedAttempt: Sendable {
+        let completion: JobCompletion
+        let log: Logger
+        let started: ContinuousClock.Instant
     }
 
-    private func run(_ lease: JobLease, payload: Data) async {
+    /// Starts deliveries with one broker call; returns the jobs to run, each with the instant
+    /// its delivery was fetched.
+    func start(_ deliveries: [(JobDelivery, ContinuousClock.Instant)]) async -> [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] {
+        guard !deliveries.isEmpty else { return [] }
+        let tokens = deliveries.map { _ in nextToken() }
+        let outcomes: [StartOutcome]
+        do {
+            outcomes = try await broker.start(deliveries.map(\.0), consumer: configuration.consumerName, tokens: tokens)
+        } catch {
+            // Not started: the deliveries stay pending here and are claimed again after their lease.
+            logger.warning("could not start jobs; they will be claimed again after their lease", metadata: [
+                "job.ids": "\(deliveries.map(\.0.jobID).joined(separator: ","))", "error": "\(error)",
+            ])
+            return []
+        }
+        var runnable: [(lease: JobLease, payload: Data, at: ContinuousClock.Instant)] = []
+        for ((delivery, fetched), outcome) in zip(deliveries, outcomes) {
+            switch outcome {
+            case .skipped(let reason):
+                logger.debug("delivery skipped", metadata: ["job.id": "\(delivery.jobID)", "job.skip_reason": "\(reason)"])
+            case .deadLettered(let type):
+                metrics.completed(type, .dead)
+                countFinished()
+                logger.error("job dead-lettered: its attempts ran out without one finishing (its workers kept dying)", metadata: [
+                    "job.id": "\(delivery.jobID)", "job.type": "\(type)",
+                ])
+            case .run(let lease, let payload):
+                runnable.append((lease, payload, fetched))
+            }
+        }
+        return runnable
+    }
+
+    /// Runs the handler, frees the slot, and records the outcome. A success joins the next
+    /// batch of completions: the slot is free for the next job while it is being stored, and it
+    /// is acknowledged only once stored.
+    func run(_ lease: JobLease, payload: Data, fetched: ContinuousClock.Instant) async {
         var jobLogger = logger
-        jobLogger[metadataKey: "job.id"] = "\(lease.jobID)"
-        jobLogger[metadataKey: "job.type"] = "\(lease.type)"
-        jobLogger[metadataKey: "job.attempt"] = "\(lease.attempt)"
+        // One assignment, not three subscripts: a handler may re-render its metadata on each.
+        var metadata = jobLogger.handler.metadata
+        metadata["job.id"] = "\(lease.jobID)"
+        metadata["job.type"] = "\(lease.type)"
+        metadata["job.attempt"] = "\(lease.attempt)"
+        jobLogger.handler.metadata = metadata
         let log = jobLogger
         guard let registration = handlers[lease.type] else {
+            slots.release()
             await recordFailure(
                 lease,
                 JobFailure.retryable(
@@ -70,23 +103,16 @@ extension Worker {
         }
         log.debug("job started")
         let started = ContinuousClock.now
-        let end = await runHandler(registration, context: context, lease: lease)
-        metrics.attempt(lease.type, ContinuousClock.now - started)
+        let end = await runHandler(registration, context: context, lease: lease, fetched: fetched)
+        let duration = ContinuousClock.now - started
+        slots.release()
+        metrics.attempt(lease.type, duration)
+        prefetch.record(duration)
 
         switch end {
         case .returned(let result):
-            do {
-                if try await broker.complete(lease, result: result) {
-                    metrics.completed(lease.type, .succeeded)
-                    countFinished()
-                    log.info("job succeeded", metadata: ["job.duration": "\(ContinuousClock.now - started)"])
-                } else {
-                    log.warning("job finished after its lease passed to another worker: its result was discarded")
-                }
-            } catch {
-                log.error("job finished but its completion could not be recorded; it will run again after its lease",
-                          metadata: ["error": "\(error)"])
-            }
+            let finished = FinishedAttempt(completion: JobCompletion(lease: lease, result: result), log: log, started: started)
+            await completions.submit(finished) { await self.store($0) }
         case .threw(let error):
             if Task.isCancelled {
                 // Shutdown outlasted the grace period: leave the delivery unacknowledged, so the
@@ -102,53 +128,59 @@ extension Worker {
         }
     }
 
-    /// Runs the handler while renewing the lease, and stops it on a timeout or a lost lease.
-    private func runHandler(_ registration: JobHandlerRegistry.Registration, context: JobContext, lease: JobLease) async -> AttemptEnd {
-        await withTaskGroup(of: AttemptEnd?.self) { group in
-            group.addTask {
-                do {
-                    return .returned(try await registration.handler(context))
-                } catch {
-                    return .threw(error)
-                }
+    /// Runs the handler while ``LeaseKeeper`` renews the lease, and stops it on a timeout or a
+    /// lost lease. The handler runs in a task of its own so that either can cancel it; the
+    /// caller's cancellation (shutdown after the grace period) is passed on.
+    private func runHandler(
+        _ registration: JobHandlerRegistry.Registration, context: JobContext, lease: JobLease, fetched: ContinuousClock.Instant
+    ) async -> AttemptEnd {
+        let stop = StopReason()
+        let handler = Task { try await registration.handler(context) }
+        let hold = leases.hold(lease, since: fetched) {
+            stop.set(.leaseLost)
+            handler.cancel()
+        }
+        let timer = registration.timeout.map { timeout in
+            Task {
+                try await Task.sleep(for: timeout)
+                stop.set(.timedOut(timeout))
+                handler.cancel()
             }
-            group.addTask { await self.keepLease(lease) }
-            if let timeout = registration.timeout {
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return Task.isCancelled ? nil : .timedOut(timeout)
-                }
-            }
-            var end: AttemptEnd = .threw(CancellationError())
-            while let next = await group.next() {
-                if let next {
-                    end = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return end
+        }
+        let result = await withTaskCancellationHandler {
+            await handler.result
+        } onCancel: {
+            handler.cancel()
+        }
+        timer?.cancel()
+        leases.release(hold)
+        if let stopped = stop.reason { return stopped }
+        switch result {
+        case .success(let data): return .returned(data)
+        case .failure(let error): return .threw(error)
         }
     }
 
-    /// Renews the lease every third of its length until cancelled; returns `.leaseLost` as soon
-    /// as the broker says another worker holds the job. Broker errors are not a loss: fencing
-    /// keeps a stale completion out, and the next renewal may well get through.
-    private func keepLease(_ lease: JobLease) async -> AttemptEnd? {
-        let interval = broker.options.lease / 3
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return nil
+    /// Stores a batch of successes with one broker call.
+    private func store(_ batch: [FinishedAttempt]) async {
+        do {
+            let stored = try await broker.complete(batch.map(\.completion))
+            for (finished, stored) in zip(batch, stored) {
+                let log = finished.log
+                if stored {
+                    metrics.completed(finished.completion.lease.type, .succeeded)
+                    countFinished()
+                    log.info("job succeeded", metadata: ["job.duration": "\(ContinuousClock.now - finished.started)"])
+                } else {
+                    log.warning("job finished after its lease passed to another worker: its result was discarded")
+                }
             }
-            do {
-                if try await !broker.renew(lease) { return .leaseLost }
-            } catch {
-                logger.debug("lease renewal failed", metadata: ["job.id": "\(lease.jobID)", "error": "\(error)"])
+        } catch {
+            for finished in batch {
+                finished.log.error("job finished but its completion could not be recorded; it will run again after its lease",
+                                   metadata: ["error": "\(error)"])
             }
         }
-        return nil
     }
 
     private func recordFailure(_ lease: JobLease, _ error: any Error, log: Logger) async {

@@ -9,7 +9,16 @@ import Synchronization
 /// A job is acknowledged only after its handler returned (or its failure was recorded), in the
 /// same step that records the outcome. While a handler runs, the worker renews the job's lease
 /// every third of ``JobQueueOptions/lease``; a worker that dies stops renewing, and any worker
-/// of the queue claims the job once the lease has run out. Failures are retried with backoff
+/// of the queue claims the job once the lease has run out.
+///
+/// Throughput comes from batches, not from more handlers: when handlers are fast the worker
+/// fetches up to 256 deliveries with one read, starts up to 64 with one script, and stores the
+/// successes that finish while the previous write is on the wire with one script (an idle queue
+/// writes each at once). With slow handlers every batch is just the free slots. So a worker
+/// killed -9 may leave more than its concurrency behind: its running jobs and its unstored
+/// successes run again after their lease, its started-but-not-run jobs (one start batch at most)
+/// run once but with one extra attempt counted, and its fetched-but-unstarted deliveries simply
+/// run once. Failures are retried with backoff
 /// (``RetryPolicy``) and dead-lettered when attempts run out. Every worker also moves retrying
 /// jobs back to the queue when their backoff is over, and serves ``TaskName/cleanupFailedJobs``
 /// unless the registry brings its own handler for it.
@@ -39,6 +48,13 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let slots: WorkerSlots
     let metrics: JobMetricsSink
+    let prefetch: WorkerPrefetch
+    let completions: CompletionBatcher<FinishedAttempt>
+    let leases = LeaseKeeper()
+    /// Lease tokens are this random prefix and a counter: unique per attempt without a call to
+    /// the system's random source per job.
+    private let tokenPrefix = UUID().uuidString.lowercased()
+    private let tokenCounter = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     private let startedAt = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -88,6 +104,8 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         self.slots = WorkerSlots(capacity: configuration.concurrency)
         self.metrics = JobMetricsSink(metrics)
+        self.prefetch = WorkerPrefetch(concurrency: configuration.concurrency)
+        self.completions = CompletionBatcher(maximumBatch: WorkerPrefetch.maximumBatch)
     }
 
     /// Jobs this worker brought to a final status or a retry since it started.
@@ -114,6 +132,7 @@ public final class Worker: Service, Sendable {
             ])
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.maintain() }
+                group.addTask { await self.leases.run(broker: self.broker, logger: self.logger) }
                 await fetchLoop(fetcher, group: &group)
                 let running = slots.running
                 if running > 0 {
@@ -126,6 +145,7 @@ public final class Worker: Service, Sendable {
                         "worker.running": "\(slots.running)",
                     ])
                 }
+                await completions.waitUntilWritten()
                 slots.close()
                 group.cancelAll()
             }
@@ -159,47 +179,68 @@ public final class Worker: Service, Sendable {
     }
 
     /// Fetches while slots are free, until shutdown or an idle exit.
+    ///
+    /// Deliveries are fetched, and then started, in batches sized by ``WorkerPrefetch``: with
+    /// fast handlers one read feeds hundreds of jobs and one script starts dozens, which then
+    /// run as slots free up; with slow ones both are exactly the free slots. Whatever waited a
+    /// third of the lease without a free slot is handed back instead: its lease would soon run
+    /// out and another worker claim it while this one runs it.
     private func fetchLoop(_ fetcher: any JobFetcher, group: inout DiscardingTaskGroup) async {
         let reclaimInterval = min(max(broker.options.lease / 2, .milliseconds(100)), .seconds(5))
         var lastReclaim = ContinuousClock.now - reclaimInterval
+        var reclaimAgain = false
         var failures = 0
-        while true {
+        var backlog = WorkerBacklog(freshness: broker.options.lease / 3)
+        // The last fetch got fewer deliveries than it asked for: the stream may be empty.
+        var drained = false
+        fetching: while true {
             let free = await slots.waitForFree()
-            if free == 0 { return }
+            if free == 0 { break }
             do {
-                var deliveries: [JobDelivery] = []
-                if ContinuousClock.now - lastReclaim >= reclaimInterval {
-                    lastReclaim = .now
-                    deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: free)
-                    if !deliveries.isEmpty {
-                        logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
-                            "worker.claimed": "\(deliveries.count)",
-                        ])
+                if !backlog.hasReady {
+                    if !backlog.hasFetched {
+                        if drained, try await idleExitDue() {
+                            logger.info("queue is empty: exiting as asked (exit when idle)")
+                            break fetching
+                        }
+                        var deliveries: [JobDelivery] = []
+                        let batch = prefetch.fetchSize(free: free)
+                        if reclaimAgain || ContinuousClock.now - lastReclaim >= reclaimInterval {
+                            lastReclaim = .now
+                            deliveries = try await broker.reclaim(consumer: configuration.consumerName, max: batch)
+                            // A dead worker may have held a whole prefetched batch: keep claiming
+                            // while claims come back full, not one batch per interval.
+                            reclaimAgain = deliveries.count == batch
+                            if !deliveries.isEmpty {
+                                logger.info("claimed jobs whose worker stopped renewing their lease", metadata: [
+                                    "worker.claimed": "\(deliveries.count)",
+                                ])
+                            }
+                        }
+                        let wanted = batch - deliveries.count
+                        if wanted > 0 {
+                            let fetched = try await fetcher.fetch(consumer: configuration.consumerName, max: wanted)
+                            drained = fetched.count < wanted
+                            deliveries += fetched
+                        }
+                        backlog.addFetched(deliveries)
                     }
+                    if failures > 0 {
+                        logger.info("job broker reachable again")
+                        failures = 0
+                    }
+                    // Fetched after shutdown began: handed back below.
+                    if slots.isClosed { break }
+                    let (fresh, stale) = backlog.takeFetched(prefetch.startSize(free: free))
+                    await handBack(stale)
+                    backlog.addReady(await start(fresh))
                 }
-                if deliveries.count < free {
-                    deliveries += try await fetcher.fetch(consumer: configuration.consumerName, max: free - deliveries.count)
-                }
-                if failures > 0 {
-                    logger.info("job broker reachable again")
-                    failures = 0
-                }
-                if slots.isClosed {
-                    // Fetched after shutdown began: hand them straight back instead of letting
-                    // them wait out a lease in this worker's pending list.
-                    for delivery in deliveries { try? await broker.release(delivery) }
-                    return
-                }
-                for delivery in deliveries {
+                if slots.isClosed { break }
+                let (runnable, stale) = backlog.takeReady(free)
+                await handBack(stale)
+                for (lease, payload, fetched) in runnable {
                     slots.acquire()
-                    group.addTask {
-                        await self.attempt(delivery)
-                        self.slots.release()
-                    }
-                }
-                if deliveries.isEmpty, configuration.exitWhenIdle, slots.running == 0, try await queueIsIdle() {
-                    logger.info("queue is empty: exiting as asked (exit when idle)")
-                    return
+                    group.addTask { await self.run(lease, payload: payload, fetched: fetched) }
                 }
             } catch {
                 failures += 1
@@ -212,6 +253,27 @@ public final class Worker: Service, Sendable {
                 await pause(after: failures)
             }
         }
+        // Held but never run: hand them straight back instead of letting them wait out a lease in
+        // this worker's pending list.
+        await handBack(backlog.removeAll())
+    }
+
+    private func handBack(_ deliveries: [JobDelivery]) async {
+        for delivery in deliveries {
+            logger.debug("handing a delivery back to the queue", metadata: ["job.id": "\(delivery.jobID)"])
+            try? await broker.release(delivery, consumer: configuration.consumerName)
+        }
+    }
+
+    /// With ``WorkerConfiguration/exitWhenIdle``: whether nothing runs here and the whole queue
+    /// has nothing queued, running or retrying (after this worker's last completions are stored).
+    private func idleExitDue() async throws -> Bool {
+        guard configuration.exitWhenIdle else { return false }
+        // The last jobs may still be finishing: waiting for them beats a blocking read that
+        // would only time out.
+        guard await slots.waitUntilEmpty(timeout: configuration.pollInterval) else { return false }
+        await completions.waitUntilWritten()
+        return try await queueIsIdle()
     }
 
     /// Moves retrying jobs back when due, and measures the queue's depth, until cancelled.
@@ -248,6 +310,10 @@ public final class Worker: Service, Sendable {
         while ContinuousClock.now < deadline, !slots.isClosed, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    func nextToken() -> String {
+        "\(tokenPrefix)-\(tokenCounter.add(1, ordering: .relaxed).newValue)"
     }
 
     func countFinished() {

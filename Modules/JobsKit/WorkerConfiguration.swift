@@ -8,8 +8,9 @@ import Glibc
 /// The job semantics (attempts, backoff, leases, retention) belong to the queue
 /// (``JobQueueOptions``); these are the worker process's own knobs.
 public struct WorkerConfiguration: Sendable {
-    /// Jobs run at the same time (`WORKER_CONCURRENCY`, `run --concurrency`); at least 1. It is
-    /// also the prefetch: a worker never holds more deliveries than it can run.
+    /// Jobs run at the same time (`WORKER_CONCURRENCY`, `run --concurrency`); at least 1. A
+    /// worker holds more deliveries than that only while its handlers are fast: what they are
+    /// expected to get through in about 20 ms, at most 256 (see ``Worker``).
     public var concurrency: Int
     /// After SIGTERM, how long running jobs may take to finish (`WORKER_SHUTDOWN_GRACE_SECONDS`).
     /// Jobs still running after it are cancelled and left unacknowledged: another worker claims

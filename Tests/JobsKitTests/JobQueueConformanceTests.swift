@@ -273,7 +273,10 @@ struct JobQueueConformanceTests {
             let queue = fixture.queue
             let id = try await queue.enqueue(type: "t", payload: json("{}"))
             let delivery = try #require(try await queue.fetchOne(consumer: "leaving"))
-            try await queue.release(delivery)
+            // Only the consumer that holds a delivery can hand it back.
+            try await queue.release(delivery, consumer: "somebody-else")
+            #expect(try await queue.fetchOne(consumer: "staying", timeout: .milliseconds(300)) == nil)
+            try await queue.release(delivery, consumer: "leaving")
             // Available at once, not after the 30 s lease.
             let again = try #require(try await queue.fetchOne(consumer: "staying", timeout: .seconds(2)))
             #expect(again.jobID == id && again.deliveryID != delivery.deliveryID)
@@ -338,6 +341,52 @@ struct JobQueueConformanceTests {
             #expect(try await queue.complete(lease, result: nil))
             #expect(try await queue.record(id: id) != nil)
             #expect(try await eventually(timeout: .seconds(5)) { try await queue.record(id: id) == nil })
+        }
+    }
+
+    @Test("a batch of deliveries starts and completes with one outcome per job, in order, each fenced by its own token",
+          arguments: QueueBackend.all)
+    func batches(backend: QueueBackend) async throws {
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(200))) { fixture in
+            let queue = fixture.queue
+            let ids = try await (0..<3).asyncMap { try await queue.enqueue(type: "t", payload: json(#"{"n":\#($0)}"#)) }
+            let fetcher = queue.makeFetcher(wait: .milliseconds(200))
+            var deliveries: [JobDelivery] = []
+            for _ in 0..<20 where deliveries.count < 3 {
+                deliveries += try await fetcher.fetch(consumer: "batcher", max: 3 - deliveries.count)
+            }
+            await fetcher.close()
+            #expect(deliveries.map(\.jobID) == ids)
+            try await fixture.deleteRecord(ids[1])
+
+            let outcomes = try await queue.start(deliveries, consumer: "batcher", tokens: ["t0", "t1", "t2"])
+            guard outcomes.count == 3, case .run(let first, let payload) = outcomes[0], case .run(let third, _) = outcomes[2] else {
+                Issue.record("expected run, skipped, run: \(outcomes)")
+                return
+            }
+            #expect(outcomes[1] == .skipped(reason: "missing"))
+            #expect(first.jobID == ids[0] && first.token == "t0" && first.attempt == 1 && payload == json(#"{"n":0}"#))
+            #expect(third.jobID == ids[2] && third.token == "t2" && third.attempt == 1)
+            #expect(try await queue.counts()[.running] == 2)
+
+            let forged = JobLease(jobID: third.jobID, deliveryID: third.deliveryID, consumer: "batcher", token: "forged",
+                                  type: third.type, attempt: 1)
+            let answers = try await queue.complete([
+                JobCompletion(lease: first, result: json(#"{"ok":true}"#)), JobCompletion(lease: forged, result: nil),
+            ])
+            #expect(answers == [true, false])
+            #expect(try await queue.record(id: ids[2])?.status == .running, "a refused completion changes nothing")
+            #expect(try await queue.complete([JobCompletion(lease: third, result: nil)]) == [true])
+
+            let done = try #require(try await queue.record(id: ids[0]))
+            #expect(done.status == .succeeded && done.attempts == 1 && done.result == json(#"{"ok":true}"#))
+            let other = try #require(try await queue.record(id: ids[2]))
+            #expect(other.status == .succeeded && other.attempts == 1 && other.result == nil)
+            let counts = try await queue.counts()
+            #expect(counts[.running] == 0 && counts[.succeeded] == 2)
+            // Everything acknowledged: nothing left to claim.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await queue.reclaim(consumer: "rescuer", max: 10).isEmpty)
         }
     }
 }

@@ -13,6 +13,8 @@ struct QueueFixture: Sendable {
     let loseDelivery: @Sendable (JobDelivery) async throws -> Void
     /// Deletes a record behind the queue's back (as eviction or a manual DEL would).
     let deleteRecord: @Sendable (String) async throws -> Void
+    /// Gives a running job's lease to somebody else, as a worker that took it over would.
+    let stealLease: @Sendable (String) async throws -> Void
     let close: @Sendable () async -> Void
 }
 
@@ -29,6 +31,7 @@ struct QueueBackend: Sendable, CustomTestStringConvertible {
             queue: queue,
             loseDelivery: { delivery in queue.state.withLock { $0.acknowledge(delivery.deliveryID) } },
             deleteRecord: { id in _ = queue.state.withLock { $0.jobs.removeValue(forKey: id) } },
+            stealLease: { id in queue.state.withLock { $0.jobs[id]?.token = "stolen" } },
             close: {}
         )
     }
@@ -43,6 +46,7 @@ struct QueueBackend: Sendable, CustomTestStringConvertible {
                 _ = try await redis.send(["XACK", keys.stream, JobKeys.group, delivery.deliveryID])
             },
             deleteRecord: { id in _ = try await redis.delete([keys.record(id)]) },
+            stealLease: { id in _ = try await redis.send(["HSET", keys.record(id), "token", "stolen"]) },
             close: {
                 await RedisTestServer.deleteKeys(of: queue)
                 await redis.shutdown()

@@ -91,6 +91,64 @@ struct WorkerProcessTests {
         await scenario.close()
     }
 
+    @Test("kill -9 while a worker of fast jobs holds a prefetched batch: every job still succeeds once, attempts match runs")
+    func killNineMidBatch() async throws {
+        let scenario = try Scenario(["JOB_LEASE_SECONDS": "2", "JOB_MAX_ATTEMPTS": "20"])
+        let queue = scenario.queue
+        let ids = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await (0..<375).asyncMap { _ in
+                        try await queue.enqueue(type: TaskName.diagnosticsSleep, payload: json(#"{"milliseconds":0}"#))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let concurrency = 2
+        var victim = try scenario.start(["run", "--diagnostic-tasks", "--concurrency", String(concurrency)])
+        let kills = 3
+        var heldAtKill: [Int] = []
+        for round in 1...kills {
+            #expect(try await eventually(timeout: .seconds(60)) {
+                try await queue.counts()[.succeeded] ?? 0 >= round * 400
+            }, "round \(round): \(victim.log.suffix(2000))")
+            victim.killHard()
+            // Deliveries the dead worker held: those running or awaiting storage, and the prefetched rest.
+            let summary = try await scenario.redis.send(["XPENDING", queue.keys.stream, JobKeys.group])
+            heldAtKill.append(summary.array?.first?.int ?? 0)
+            victim = try scenario.start(["run", "--diagnostic-tasks", "--concurrency", String(concurrency)])
+        }
+        let finished = try await eventually(timeout: .seconds(90)) { try await queue.counts()[.succeeded] == ids.count }
+        let counts = try await queue.counts()
+        #expect(finished, "not all jobs finished: \(counts)\n\(victim.log.suffix(3000))")
+        #expect(heldAtKill.contains { $0 > concurrency }, "a killed worker should have held more deliveries than it runs at once: \(heldAtKill)")
+
+        let executions = try await scenario.ledger.executions()
+        #expect(try await scenario.ledger.completions() == Set(ids), "every job's effect is stored once")
+        let records = try await queue.list(status: .succeeded, limit: ids.count + 1)
+        #expect(records.count == ids.count)
+        var attemptsWithoutRun = 0
+        for record in records {
+            let runs = executions[record.id] ?? 0
+            #expect(runs >= 1 && record.attempts >= runs, "\(record.id): \(record.attempts) attempts, \(runs) runs")
+            attemptsWithoutRun += record.attempts - runs
+        }
+        // A fetched delivery costs no attempt until it is started: only jobs of the last start
+        // batch before a kill whose handler had not begun have an attempt without a run.
+        #expect(attemptsWithoutRun <= kills * WorkerPrefetch.maximumStartBatch, "\(attemptsWithoutRun) attempts without a run")
+        // Extra runs come only from jobs in flight on a killed worker: its running handlers and
+        // the finished ones whose success was not stored yet (at most one batch).
+        let total = executions.values.reduce(0, +)
+        #expect(total >= ids.count && total - ids.count <= kills * (concurrency + WorkerPrefetch.maximumBatch),
+                "\(total) executions for \(ids.count) jobs")
+        #expect(counts[.dead] == 0 && counts[.queued] == 0 && counts[.running] == 0 && counts[.retrying] == 0)
+        let leftovers = try await scenario.leftovers()
+        #expect(leftovers.pending == 0 && leftovers.stream == 0)
+        #expect(await victim.terminate() == 0)
+        await scenario.close()
+    }
+
     @Test("a job that always fails is dead-lettered after JOB_MAX_ATTEMPTS with growing backoff; healthy jobs beside it all succeed")
     func poisonJob() async throws {
         let port = try FreePort.loopback()

@@ -160,6 +160,69 @@ struct WorkerTests {
         }
     }
 
+    @Test("a handler whose lease passed to another worker is cancelled at the next renewal, and its result is not stored",
+          arguments: QueueBackend.all)
+    func lostLease(backend: QueueBackend) async throws {
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(300))) { fixture in
+            let queue = fixture.queue
+            let cancelled = Atomic<Bool>(false)
+            var handlers = JobHandlerRegistry()
+            handlers.register("long") { _ in
+                do {
+                    try await Task.sleep(for: .seconds(10))
+                } catch {
+                    cancelled.store(true, ordering: .relaxed)
+                    throw error
+                }
+                return nil
+            }
+            let id = try await queue.enqueue(type: "long", payload: json("{}"))
+            let worker = worker(queue, handlers)
+            let running = Task { try await worker.run() }
+            #expect(try await eventually(timeout: .seconds(10)) { try await queue.record(id: id)?.status == .running })
+            try await fixture.stealLease(id)
+            #expect(await eventually(timeout: .seconds(5)) { cancelled.load(ordering: .relaxed) })
+            running.cancel()
+            try await running.value
+            let record = try #require(try await queue.record(id: id))
+            #expect(record.status == .running && record.attempts == 1, "the new holder's job is left alone")
+        }
+    }
+
+    @Test("deliveries held behind slow jobs outlive their lease: two workers never both run one job, and all succeed",
+          arguments: QueueBackend.all)
+    func heldBehindSlowJobs(backend: QueueBackend) async throws {
+        try await withQueue(backend, options: JobQueueOptions(lease: .milliseconds(400))) { fixture in
+            let queue = fixture.queue
+            let runs = Mutex<[String: Int]>([:])
+            var handlers = JobHandlerRegistry()
+            handlers.register("quick") { context in
+                runs.withLock { $0[context.jobID, default: 0] += 1 }
+                return nil
+            }
+            handlers.register("slow") { context in
+                runs.withLock { $0[context.jobID, default: 0] += 1 }
+                try await Task.sleep(for: .milliseconds(1200))
+                return nil
+            }
+            var ids: [String] = []
+            // Quick jobs teach the workers to fetch and start in batches; the slow ones then keep
+            // a batch waiting behind them for longer than the lease.
+            for index in 0..<900 {
+                ids.append(try await queue.enqueue(type: index % 300 == 299 ? "slow" : "quick", payload: json("{}")))
+            }
+            let one = worker(queue, handlers, concurrency: 1, exitWhenIdle: true)
+            let two = worker(queue, handlers, concurrency: 1, exitWhenIdle: true)
+            async let first: Void = one.run()
+            async let second: Void = two.run()
+            _ = try await (first, second)
+            let counts = try await queue.counts()
+            #expect(counts[.succeeded] == ids.count, "\(counts)")
+            let twice = runs.withLock { $0.filter { $0.value != 1 } }
+            #expect(twice.isEmpty, "jobs not run exactly once: \(twice.count)")
+        }
+    }
+
     @Test("an attempt that exceeds its timeout is cancelled, recorded and retried", arguments: QueueBackend.all)
     func timeout(backend: QueueBackend) async throws {
         let options = JobQueueOptions(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(20)))
