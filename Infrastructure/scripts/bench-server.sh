@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-server.sh — recall-server under wrk: all-HIT POST /api/v1/chat against GET /health of the
 # same server, with the Redis cache and then the in-process one; RSS idle and after the load;
-# start-up time to the first 200 on /ready. Called by bench-run.sh (RECALL_BENCH_BIN,
+# start-up time to the first 200 on /ready; then a Zipf mix over 1,000 questions with 200 ms
+# generations on misses (requests/s and hit rate). Called by bench-run.sh (RECALL_BENCH_BIN,
 # RECALL_TEST_REDIS_URL); runs alone as `RECALL_BENCH_BIN=... RECALL_TEST_REDIS_URL=... bash
 # Infrastructure/scripts/bench-server.sh`. Load goes to 127.0.0.1 only; each endpoint gets 10 s,
 # in slices of 2 s that alternate between /health and chat, so that both see the same machine (a
@@ -110,5 +111,73 @@ run_backend() { # redis|memory
     kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 
+# A Zipf mix (s = 1) over 1,000 distinct questions against the Redis backend, answers written by
+# fake-gemini with 200 ms per generation, so a miss costs what a real model call costs and a hit
+# costs nothing of it. wrk's threads count X-Cache HIT and MISS; requests/s and hit rate printed.
+cat >"$work/zipf.lua" <<'LUA'
+local threads = {}
+function setup(thread)
+    table.insert(threads, thread)
+    thread:set("seed", #threads)
+end
+function init(args)
+    hits, misses = 0, 0
+    cdf, total = {}, 0
+    for i = 1, 1000 do total = total + 1 / i; cdf[i] = total end
+    for i = 1, 1000 do cdf[i] = cdf[i] / total end
+    math.randomseed(os.time() * 100 + seed)
+end
+function request()
+    local r, lo, hi = math.random(), 1, 1000
+    while lo < hi do
+        local mid = math.floor((lo + hi) / 2)
+        if cdf[mid] < r then lo = mid + 1 else hi = mid end
+    end
+    local body = '{"question": "What does part ' .. lo .. ' of the handbook say about time off?"}'
+    return wrk.format("POST", "/api/v1/chat", {["Content-Type"] = "application/json"}, body)
+end
+function response(status, headers, body)
+    local cache = headers["X-Cache"] or headers["x-cache"]
+    if status == 200 and cache == "HIT" then hits = hits + 1 elseif status == 200 then misses = misses + 1 end
+end
+function done(summary, latency, requests)
+    local h, m = 0, 0
+    for _, thread in ipairs(threads) do h = h + thread:get("hits"); m = m + thread:get("misses") end
+    io.write(string.format("ZIPF %d %d %d %.2f\n", h, m, summary.requests, latency:percentile(99) / 1000))
+end
+LUA
+
+run_zipf() {
+    local port fake_port fake_pid prefix
+    port=$(free_port); fake_port=$(free_port); prefix="bench-zipf-$$"
+    "$bin/fake-gemini" --port "$fake_port" --latency-ms 200 >"$work/fake.log" 2>&1 &
+    fake_pid=$!
+    for _ in $(seq 1 100); do grep -q "listening on" "$work/fake.log" && break; sleep 0.1; done
+    (cd "$work" && exec env -i PATH="$PATH" HOST=127.0.0.1 PORT="$port" LOG_LEVEL=error EMBEDDING_DIM=768 \
+        CACHE_BACKEND=redis REDIS_URL="$redis_url" BROKER_URL="redis://127.0.0.1:1/0" CACHE_KEY_PREFIX="$prefix" \
+        JOB_KEY_PREFIX="$prefix:jobs" WORKER_CONCURRENCY=1 EMBEDDING_PROVIDER=local CHAT_PROVIDER=gemini \
+        GEMINI_API_KEY=fake-gemini-test-key GEMINI_BASE_URL="http://127.0.0.1:$fake_port" "$bin/recall-server") &
+    server_pid=$!
+    until curl -fs "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+        kill -0 "$server_pid" 2>/dev/null || { echo "[bench] recall-server (zipf) exited" >&2; kill "$fake_pid"; exit 1; }
+        sleep 0.01
+    done
+    curl -fs -X POST "http://127.0.0.1:$port/api/v1/ingest" -H 'Content-Type: application/json' \
+        -d '{"filename": "handbook.md", "content_type": "text/markdown", "content": "# Time off\n\nYou request time off in the HR portal at least two weeks ahead. Your manager approves it within three days."}' \
+        -o /dev/null
+    sleep 1
+    echo "[bench] wrk -t2 -c32 -d${duration}s: Zipf mix over 1,000 questions, 200 ms generation on misses (redis)" >&2
+    local out requests seconds h m p99
+    out=$(wrk -t2 -c32 -d"${duration}s" --latency -s "$work/zipf.lua" "http://127.0.0.1:$port/api/v1/chat" 2>/dev/null)
+    seconds=$(awk '/requests in/ { t = $4; sub(/s,$/, "", t); print t }' <<<"$out")
+    read -r _ h m requests p99 < <(grep '^ZIPF' <<<"$out")
+    printf "%-44s %12.0f %12.3f %8s  %s\n" "chat Zipf 1,000 questions req/s, hit rate" \
+        "$(awk -v n="$requests" -v t="$seconds" 'BEGIN { print (t > 0) ? n / t : 0 }')" \
+        "$(awk -v h="$h" -v m="$m" 'BEGIN { print (h + m > 0) ? h / (h + m) : 0 }')" "-" "p99 ${p99} ms; 200 ms per generation on a miss"
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+    kill -TERM "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null || true
+}
+
 run_backend redis
 run_backend memory
+run_zipf
