@@ -80,11 +80,9 @@ public struct Chunker: Sendable {
     /// Paragraphs that fit; otherwise their sentences; otherwise word-bounded pieces.
     func units(of text: String) -> [Unit] {
         var units: [Unit] = []
-        let paragraphs = Self.paragraphs(of: text)
-            .map { $0.split(whereSeparator: Self.isWhitespace).joined(separator: " ") }
-            .filter { !$0.isEmpty }
+        let paragraphs = Self.paragraphs(of: text).map(Self.collapsingWhitespace).filter { !$0.isEmpty }
         for paragraph in paragraphs {
-            let length = paragraph.count
+            let length = paragraph.utf8.allSatisfy({ $0 < 0x80 }) ? paragraph.utf8.count : paragraph.count
             if length <= targetCharacters {
                 units.append(Unit(text: paragraph, length: length, startsParagraph: true))
                 continue
@@ -124,6 +122,24 @@ public struct Chunker: Sendable {
         }
         paragraphs.append(Substring(scalars[start...]))
         return paragraphs
+    }
+
+    /// The paragraph with each run of white space made one space, and none at either end.
+    ///
+    /// Most paragraphs already are (ASCII, single spaces between words), and are returned as they
+    /// are without walking their Characters.
+    static func collapsingWhitespace(_ paragraph: Substring) -> String {
+        var previousWasSpace = true   // a space at the start is not clean
+        var clean = true
+        for byte in paragraph.utf8 {
+            if byte >= 0x80 || (9...13).contains(byte) || (byte == 32 && previousWasSpace) {
+                clean = false
+                break
+            }
+            previousWasSpace = byte == 32
+        }
+        if clean && !previousWasSpace { return String(paragraph) }
+        return paragraph.split(whereSeparator: isWhitespace).joined(separator: " ")
     }
 
     /// `Character.isWhitespace`, answered without a Unicode property lookup for ASCII.

@@ -82,6 +82,10 @@ struct ChunkerTests {
             for character in text {
                 #expect(Chunker.isWhitespace(character) == character.isWhitespace, "\(character.unicodeScalars.map(\.value))")
             }
+            for paragraph in text.components(separatedBy: "\n\n") + ["plain words", " lead", "trail ", "two  spaces", "tab\there"] {
+                #expect(Chunker.collapsingWhitespace(Substring(paragraph))
+                        == paragraph.split(whereSeparator: \.isWhitespace).joined(separator: " "), "\(paragraph.debugDescription)")
+            }
         }
     }
 
