@@ -113,7 +113,14 @@ struct CacheWarmCommand: AsyncParsableCommand {
                 return answer
             }
         )
-        let report = try await context.run(command: "warm") { await warmer.warm(pairs.map(\.question)) }
+        let progress = ProgressLine(label: "warming", unit: "questions", enabled: !options.json)
+        let total = pairs.count
+        let report = try await context.run(command: "warm") {
+            await warmer.warm(pairs.map(\.question)) { counts in
+                progress.update(done: counts.warmed + counts.skipped + counts.failed, total: total)
+            }
+        }
+        progress.finish()
         await cache.shutdown()
         try show(Output(warmed: report.warmed, skipped: report.skipped, failed: report.failed,
                         tenant: tenant, model: model, generation: generation))

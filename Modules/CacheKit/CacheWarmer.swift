@@ -50,36 +50,44 @@ public struct CacheWarmer<Value: Codable & Sendable>: Sendable {
     }
 
     /// Warms every question not already cached.
-    public func warm(_ questions: [String]) async -> Report {
+    ///
+    /// - Parameter progress: called after each question with the counts so far (for a progress
+    ///   display; warming a long list of questions that each cost a model call takes a while).
+    public func warm(_ questions: [String], progress: (@Sendable (Report) async -> Void)? = nil) async -> Report {
         let recorder = backend.kind.metricsLabel.map(metrics.cache)
         var report = Report()
         for question in questions {
-            let key = key(question)
-            do {
-                if try await backend.exists(key) {
-                    report.skipped += 1
-                    continue
-                }
-            } catch {
-                recorder?.recordError(.exists)
-                report.failed += 1
-                continue
-            }
-            let value: Value
-            do {
-                value = try await compute(question)
-            } catch {
-                report.failed += 1
-                continue
-            }
-            do {
-                try await backend.setValue(key, value, ttl: ttl)
-                report.warmed += 1
-            } catch {
-                recorder?.recordError(.set)
-                report.failed += 1
-            }
+            await warm(question, into: &report, recorder: recorder)
+            await progress?(report)
         }
         return report
+    }
+
+    private func warm(_ question: String, into report: inout Report, recorder: CacheMetrics?) async {
+        let key = key(question)
+        do {
+            if try await backend.exists(key) {
+                report.skipped += 1
+                return
+            }
+        } catch {
+            recorder?.recordError(.exists)
+            report.failed += 1
+            return
+        }
+        let value: Value
+        do {
+            value = try await compute(question)
+        } catch {
+            report.failed += 1
+            return
+        }
+        do {
+            try await backend.setValue(key, value, ttl: ttl)
+            report.warmed += 1
+        } catch {
+            recorder?.recordError(.set)
+            report.failed += 1
+        }
     }
 }

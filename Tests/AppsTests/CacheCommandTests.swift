@@ -227,6 +227,11 @@ struct CacheCommandTests {
                                                   environment))
         #expect(again["warmed"] as? Int == 0)
         #expect(again["skipped"] as? Int == 2)
+        // Without --json (and not on a terminal) progress comes as plain lines before the summary.
+        let plain = try await Self.recall(["warm", "--file", pairs.path, "--tenant", "acme", "--model", "m1"], environment)
+        #expect(plain.status == 0)
+        #expect(plain.standardOutput.contains("warming: 2/2 questions"), "\(plain.standardOutput)")
+        #expect(plain.standardOutput.contains("warmed 0, skipped 2 already cached"))
 
         let hash = try await Self.recall(["key", "--question", "How do I request time off?", "--model", "m1"], [:])
             .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
