@@ -4,12 +4,12 @@ import TestSupport
 import FoundationNetworking
 #endif
 
-/// A `recall-server` process on a free loopback port, and a client for it.
-final class ServerProcess: @unchecked Sendable {
-    // @unchecked: one test drives an instance; `process` is set once in init.
-    let port: Int
-    let process: Process
-    private let errors: Pipe
+/// A `recall-server` process on a free loopback port (TestSupport's ``RecallServerProcess``),
+/// and a client for it.
+final class ServerProcess: Sendable {
+    let server: RecallServerProcess
+    var port: Int { server.port }
+    var process: Process { server.process }
 
     struct Reply: Sendable {
         let status: Int
@@ -38,21 +38,7 @@ final class ServerProcess: @unchecked Sendable {
     }()
 
     init(environment: [String: String]) async throws {
-        port = try FreePort.loopback()
-        var env = environment
-        env["HOST"] = "127.0.0.1"
-        env["PORT"] = String(port)
-        env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
-        let started = try TestPrograms.start("recall-server", [], environment: env)
-        process = started.process
-        errors = started.standardError
-        for _ in 0..<300 {
-            if let reply = try? await request("GET", "/health"), reply.status == 200 { return }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        stop()
-        throw NotStarted(description: "recall-server did not answer /health: \(String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))")
+        server = try await RecallServerProcess(environment: environment)
     }
 
     func request(_ method: String, _ path: String, json: Any? = nil, headers: [String: String] = [:]) async throws -> Reply {
@@ -99,11 +85,6 @@ final class ServerProcess: @unchecked Sendable {
 
     /// SIGTERM and wait: the server drains and exits.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        server.stop()
     }
-
-    deinit { stop() }
 }
