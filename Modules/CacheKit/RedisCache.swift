@@ -181,9 +181,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     }
 
     func generation(bump: Bool) async throws -> Int {
-        let seed = String(Int64(Date().timeIntervalSince1970 * 1000))
-        let reply = try await client.evalScript(
-            Self.generationScript, keys: [generationKey], args: [seed, bump ? "1" : "0"])
+        let reply = try await client.evalScript(Self.generationScript, keys: [generationKey], args: [bump ? "1" : "0"])
         guard let generation = reply.int else {
             throw RedisError(.protocol, "\(prefix):generation does not hold a number; delete it to start a new generation")
         }
@@ -290,14 +288,19 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         return 0
         """)
 
-    /// Reads (ARGV[2] = "0") or increments (ARGV[2] = "1") the generation. A missing counter
-    /// starts at the current time in milliseconds (ARGV[1]) rather than 0: if it was evicted or
-    /// flushed, the new generations never repeat one that old cached answers were keyed with.
+    /// Reads (ARGV[1] = "0") or increments (ARGV[1] = "1") the generation. A missing counter
+    /// starts at the Redis server's clock in microseconds rather than 0: if it was evicted or
+    /// flushed, the new generations never repeat one that old cached answers were keyed with,
+    /// because no process bumps faster than once a microsecond, and every process reads one clock.
+    /// (Milliseconds were not enough: a bump and a loss within one millisecond repeated a
+    /// generation.) Redis 3.2–6 need `replicate_commands` before a write follows `TIME`; 7 does not.
     static let generationScript = RedisScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then
-          redis.call('SET', KEYS[1], ARGV[1])
+          if redis.replicate_commands then redis.replicate_commands() end
+          local now = redis.call('TIME')
+          redis.call('SET', KEYS[1], now[1] .. string.format('%06d', tonumber(now[2])))
         end
-        if ARGV[2] == '1' then
+        if ARGV[1] == '1' then
           return redis.call('INCR', KEYS[1])
         end
         return tonumber(redis.call('GET', KEYS[1]))
