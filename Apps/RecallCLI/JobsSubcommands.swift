@@ -65,13 +65,9 @@ struct JobsListCommand: AsyncParsableCommand {
     private func localList() async throws -> JobList {
         let context = try await JobsContext.open(options, command: "list")
         return try await context.run("list") { queue in
-            var jobs: [JobRecord] = []
-            for status in status.map({ [$0] }) ?? JobStatus.allCases {
-                jobs += try await queue.list(status: status, limit: limit)
-            }
-            jobs.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            let jobs = try await queue.list(statuses: status.map { [$0] } ?? JobStatus.allCases, limit: limit)
             let counts = try await queue.counts()
-            return JobList(jobs: Array(jobs.prefix(limit)),
+            return JobList(jobs: jobs,
                            counts: Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0.rawValue, counts[$0] ?? 0) }))
         }
     }

@@ -44,11 +44,9 @@ struct JobRoutes {
             limit = value
         }
         let (records, counts) = try await reading(context) {
-            var records: [JobRecord] = []
-            for status in statuses { records += try await queue.list(status: status, limit: limit) }
-            return (records, try await queue.counts())
+            (try await queue.list(statuses: statuses, limit: limit), try await queue.counts())
         }
-        let visibleRecords = records.filter { visible($0, context) }.sorted { $0.updatedAt > $1.updatedAt }.prefix(limit)
+        let visibleRecords = records.filter { visible($0, context) }
         var countObject: [String: Int] = [:]
         for status in JobStatus.allCases { countObject[status.rawValue] = counts[status] ?? 0 }
         return try JSONBody.response(JobJSON.Listing(jobs: Array(visibleRecords), counts: countObject))

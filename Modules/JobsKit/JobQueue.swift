@@ -73,6 +73,28 @@ extension JobQueue {
     public func list(status: JobStatus) async throws -> [JobRecord] {
         try await list(status: status, limit: 100)
     }
+
+    /// Up to `limit` jobs in any of `statuses`, the most recently changed first, each job once.
+    ///
+    /// The statuses are read one after another while workers run, so a job can move from one
+    /// read status to the next (queued, then running) and be seen twice; its latest record wins.
+    public func list(statuses: [JobStatus], limit: Int) async throws -> [JobRecord] {
+        var records: [JobRecord] = []
+        for status in statuses { records += try await list(status: status, limit: limit) }
+        return Array(JobRecord.latestOfEach(records).prefix(limit))
+    }
+}
+
+extension JobRecord {
+    /// One record per job id, the most recently updated one, ordered most recently updated first
+    /// (ties by id, so the order is stable).
+    static func latestOfEach(_ records: [JobRecord]) -> [JobRecord] {
+        var latest: [String: JobRecord] = [:]
+        for record in records where latest[record.id].map({ $0.updatedAt < record.updatedAt }) ?? true {
+            latest[record.id] = record
+        }
+        return latest.values.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+    }
 }
 
 /// Checks shared by both backends, so they refuse the same arguments with the same words.
