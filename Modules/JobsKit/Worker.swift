@@ -235,7 +235,9 @@ public final class Worker: Service, Sendable {
                     await handBack(stale)
                     backlog.addReady(await start(fresh))
                 }
-                if slots.isClosed { break }
+                // No shutdown check here: what `start` just started is in flight (its record says
+                // running, its attempt is counted), so it runs within the grace period instead of
+                // going back to the queue, for up to the slots that were free.
                 let (runnable, stale) = backlog.takeReady(free)
                 await handBack(stale)
                 for (lease, payload, fetched) in runnable {
