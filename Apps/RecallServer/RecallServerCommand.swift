@@ -6,7 +6,6 @@ import Logging
 import MetricsKit
 import RecallServerCore
 
-@main
 struct RecallServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recall-server",
