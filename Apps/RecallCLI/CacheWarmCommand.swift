@@ -137,14 +137,18 @@ struct CacheWarmCommand: AsyncParsableCommand {
         if output.failed > 0 { throw CacheExit.negative }
     }
 
-    /// The questions in `path` (a JSON array of strings), for a server to answer.
-    static func readQuestions(_ path: String) throws -> [String] {
-        let data: Data
+    /// The bytes of `path`, or a usage error that names it.
+    private static func readFile(_ path: String) throws -> Data {
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ValidationError("cannot read \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// The questions in `path` (a JSON array of strings), for a server to answer.
+    static func readQuestions(_ path: String) throws -> [String] {
+        let data = try readFile(path)
         guard let questions = try? JSONDecoder().decode([String].self, from: data), !questions.isEmpty else {
             throw ValidationError("""
                 \(path) is not a JSON array of question strings: with --server, the server computes the answers, \
@@ -156,12 +160,7 @@ struct CacheWarmCommand: AsyncParsableCommand {
 
     /// The pairs in `path`, or an explanation of what the file should hold.
     static func readPairs(_ path: String) throws -> [Pair] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-        }
+        let data = try readFile(path)
         do {
             return try JSONDecoder().decode([Pair].self, from: data)
         } catch {
