@@ -9,7 +9,10 @@ import Synchronization
 ///
 /// A hit here costs no round trip. Every change any process makes through a ``RedisCache`` is
 /// published on `<prefix>:invalidations`; this cache drops the matching copies when the message
-/// arrives. Pub/sub delivers at most once and keeps nothing for a subscriber that is away, so the
+/// arrives and then confirms it, and the change does not return to its caller before every
+/// receiver confirmed (``RedisCache/confirmationTimeout`` bounds the wait). So once an
+/// invalidation, a write or a generation bump has returned in one process, no near cache in
+/// another serves what it replaced. Pub/sub delivers at most once and keeps nothing for a subscriber that is away, so the
 /// near cache is emptied whenever the subscription drops and again when it is back, and it is not
 /// used at all until the subscription is confirmed. Copies never outlive the original's TTL in
 /// Redis, nor `maxLocalTTL`, which bounds the damage of a message that was lost anyway.
@@ -222,13 +225,18 @@ final class NearCache: CacheBackend, SharedCacheBackend {
                 local.clear()
             }
         case .message(_, let payload):
-            guard let (origin, message) = InvalidationMessage.decode(payload) else {
+            guard let (origin, announcement, message) = InvalidationMessage.decode(payload) else {
                 logger.debug("Unknown cache invalidation message; dropping the near cache")
                 forget(.clear)
                 return
             }
             // This process already applied its own changes.
             if origin != shared.origin { forget(message) }
+            // The sender counted this subscriber among the receivers and waits for it.
+            if let announcement {
+                let shared = shared
+                Task { try? await shared.confirm(announcement) }
+            }
         }
     }
 

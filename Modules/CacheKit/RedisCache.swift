@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MetricsKit
 import RedisKit
 import Synchronization
@@ -13,12 +14,16 @@ import Synchronization
 ///
 /// Removal never blocks the server: ``invalidate(pattern:)`` and ``clear()`` walk the keyspace
 /// with `SCAN MATCH` and remove each page with `UNLINK` (never `KEYS`, never `FLUSHDB`).
-/// Every change (set, delete, invalidate, clear) is also published on
-/// `<prefix>:invalidations`, which near caches in other processes listen to.
+/// Every change (set, delete, invalidate, clear, a generation bump) is also published on
+/// `<prefix>:invalidations`, which near caches listen to, and does not return until every near
+/// cache that received it has confirmed that it dropped its copies (or ``confirmationTimeout``
+/// passed, which is logged): a process that asks right after another one changed the cache never
+/// gets the old answer from its near cache.
 ///
-/// Three logical keys are the cache's own: `generation` (the corpus generation counter, the one
+/// Four kinds of logical keys are the cache's own: `generation` (the corpus generation counter, the one
 /// key written without a TTL, so eviction policies that honour TTLs never drop it), `lock:…`
-/// (compute locks, which expire) and `__hot_questions` (``HotQuestions``'s counts). Operations on them throw ``CacheError/reservedKey(_:)``, and
+/// (compute locks, which expire), `ack:…` (confirmations of announced changes, which expire) and
+/// `__hot_questions` (``HotQuestions``'s counts). Operations on them throw ``CacheError/reservedKey(_:)``, and
 /// ``invalidate(pattern:)`` and ``clear()`` leave them alone.
 ///
 /// Failures of Redis are thrown as `RedisError`; ``ResponseCache`` turns them into a counted
@@ -38,6 +43,10 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     /// Identifies this instance in invalidation messages.
     let origin = UUID().uuidString
     let channel: String
+    /// How long a change waits for near caches to confirm it before it returns anyway.
+    let confirmationTimeout: Duration
+    private let announcements = Atomic<UInt64>(0)
+    private let logger: Logger
     /// This process's own lookups (the server's `keyspace_*` counts every client's).
     private let lookups = HitRateTracker()
     /// The last `evicted_keys` seen; `nil` until the first reading, which is only a baseline.
@@ -52,11 +61,17 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     ///   - metrics: where server-side evictions are counted, as `cache_evictions_total{backend="redis"}`.
     ///     Redis cannot say which client's keys it evicted, so every process reports the server's
     ///     count: aggregate the series across processes with `max`, not `sum`.
-    public init(client: RedisClient, prefix: String, metrics: RecallMetrics? = nil) {
+    ///   - confirmationTimeout: the longest a change waits for the near caches that received its
+    ///     announcement to confirm it (a process that is stopped, say, never does).
+    ///   - logger: where unconfirmed changes are reported.
+    public init(client: RedisClient, prefix: String, metrics: RecallMetrics? = nil,
+                confirmationTimeout: Duration = .milliseconds(250), logger: Logger? = nil) {
         self.client = client
         self.prefix = prefix
         self.channel = InvalidationMessage.channel(prefix: prefix)
         self.evictionRecorder = metrics?.cache(.redis)
+        self.confirmationTimeout = confirmationTimeout
+        self.logger = logger ?? Logger(label: "CacheKit", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
     public func get(_ key: String) async throws -> Data? {
@@ -69,7 +84,9 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     public func set(_ key: String, value: Data, ttl: Duration) async throws {
         guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
         let set = RedisClient.setArguments(try storageKey(key), value: Array(value), ttl: ttl)
-        try await send([set, publishArguments(.key(key))])
+        let (publish, announcement) = announce(.key(key))
+        let replies = try await send([set, publish])
+        await awaitConfirmations([(announcement, replies[1])])
     }
 
     /// All the values with one `MGET`: one round trip whatever the batch size.
@@ -85,14 +102,11 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     public func setMany(_ entries: [(key: String, value: Data)], ttl: Duration) async throws {
         guard !entries.isEmpty else { return }
         guard ttl > .zero else { throw CacheError.invalidTTL(ttl) }
-        var commands = try entries.map { RedisClient.setArguments(try storageKey($0.key), value: Array($0.value), ttl: ttl) }
+        let sets = try entries.map { RedisClient.setArguments(try storageKey($0.key), value: Array($0.value), ttl: ttl) }
         let keys = entries.map(\.key)
-        if keys.contains(where: { $0.contains("\n") }) {
-            commands += keys.map { publishArguments(.key($0)) }
-        } else {
-            commands.append(publishArguments(.keys(keys)))
-        }
-        try await send(commands)
+        let publishes = keys.contains(where: { $0.contains("\n") }) ? keys.map { announce(.key($0)) } : [announce(.keys(keys))]
+        let replies = try await send(sets + publishes.map(\.arguments))
+        await awaitConfirmations(zip(publishes.map(\.announcement), replies[sets.count...]).map { ($0, $1) })
     }
 
     @discardableResult
@@ -237,7 +251,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     }
 
     static func isReserved(_ key: String) -> Bool {
-        key == "generation" || key == HotQuestions.logicalKey || key.hasPrefix("lock:")
+        key == "generation" || key == HotQuestions.logicalKey || key.hasPrefix("lock:") || key.hasPrefix("ack:")
     }
 
     /// SCAN for `<prefix>:<pattern>` and UNLINK page by page; returns how many keys went.
@@ -253,19 +267,70 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         return removed
     }
 
+    // MARK: - Announcements
+
+    /// Publishes `message` and waits until its receivers confirmed it.
     private func publish(_ message: InvalidationMessage) async throws {
-        try await client.publish(channel: channel, message: message.encoded(origin: origin))
+        let (arguments, announcement) = announce(message)
+        let receivers = try await send([arguments])
+        await awaitConfirmations([(announcement, receivers[0])])
     }
 
-    private func publishArguments(_ message: InvalidationMessage) -> [[UInt8]] {
-        [Array("PUBLISH".utf8), Array(channel.utf8), Array(message.encoded(origin: origin).utf8)]
+    /// The `PUBLISH` of `message` under a new announcement.
+    private func announce(_ message: InvalidationMessage) -> (arguments: [[UInt8]], announcement: Announcement) {
+        let announcement = Announcement(origin: origin, sequence: announcements.add(1, ordering: .relaxed).newValue)
+        return ([Array("PUBLISH".utf8), Array(channel.utf8), Array(message.encoded(sender: announcement).utf8)], announcement)
     }
 
-    /// Sends a pipelined batch and throws the first error reply, if any.
-    private func send(_ commands: [[[UInt8]]]) async throws {
-        for reply in try await client.pipeline(bytes: commands) {
+    /// Tells the sender of `announcement` that this process's near cache has applied it.
+    func confirm(_ announcement: Announcement) async throws {
+        let key = ackKey(announcement)
+        // Expires on its own: the sender may have stopped waiting, or be gone.
+        _ = try await client.pipeline([["INCR", key], ["PEXPIRE", key, "60000"]])
+    }
+
+    /// Waits until each announcement's confirmations reach its `PUBLISH` reply (the number of
+    /// subscribers that received it), looking again after pauses that grow from 50 µs to 2 ms.
+    /// Never throws: once Redis has the change, failing the caller would only make it retry a
+    /// change that was made.
+    private func awaitConfirmations(_ published: [(announcement: Announcement, reply: RESPValue)]) async {
+        var waiting = published.compactMap { entry -> (key: String, receivers: Int)? in
+            guard let receivers = entry.reply.int, receivers > 0 else { return nil }
+            return (ackKey(entry.announcement), receivers)
+        }
+        guard !waiting.isEmpty else { return }
+        let deadline = ContinuousClock.now + confirmationTimeout
+        var pause = Duration.microseconds(50)
+        while true {
+            if let counts = try? await client.mget(waiting.map(\.key)) {
+                waiting = zip(waiting, counts).filter { entry, count in
+                    (count.flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0) < entry.receivers
+                }.map(\.0)
+                if waiting.isEmpty { return }
+            }
+            guard ContinuousClock.now < deadline else {
+                logger.warning("Cache change not confirmed by every near cache in time; a process that missed it serves its copy until the copy expires", metadata: [
+                    "cache.unconfirmed": "\(waiting.count)", "timeout": "\(confirmationTimeout)",
+                ])
+                return
+            }
+            do { try await Task.sleep(for: pause) } catch { return }
+            pause = min(pause * 2, .milliseconds(2))
+        }
+    }
+
+    private func ackKey(_ announcement: Announcement) -> String {
+        "\(prefix):ack:\(announcement.token)"
+    }
+
+    /// Sends a pipelined batch, throws the first error reply if any, and returns the replies.
+    @discardableResult
+    private func send(_ commands: [[[UInt8]]]) async throws -> [RESPValue] {
+        let replies = try await client.pipeline(bytes: commands)
+        for reply in replies {
             if case .error(let message) = reply { throw RedisError(.server, message) }
         }
+        return replies
     }
 
     /// Counts the evictions since the last reading. A count lower than before means the server

@@ -74,6 +74,43 @@ struct NearCacheTests {
         await two.shutdown()
     }
 
+    @Test("once a change returns in one instance, the other's near cache no longer serves what it replaced")
+    func changesAreConfirmedBeforeTheyReturn() async throws {
+        let (one, two, _, nearTwo) = try await Self.pair()
+        for round in 1...40 {
+            try await one.backend.set("k", value: Data("v\(round)".utf8), ttl: .seconds(60))
+            _ = try await two.backend.get("k")
+            // The copy is near now: without the wait for confirmations, the change below would
+            // return while the other instance still serves it.
+            #expect(nearTwo.localCount == 1)
+            #expect(Self.text(try await two.backend.get("k")) == "v\(round)")
+            switch round % 4 {
+            case 0:
+                try await one.backend.set("k", value: Data("new".utf8), ttl: .seconds(60))
+                #expect(Self.text(try await two.backend.get("k")) == "new", "round \(round): set")
+            case 1:
+                _ = try await one.backend.delete("k")
+                #expect(try await two.backend.get("k") == nil, "round \(round): delete")
+            case 2:
+                _ = try await one.backend.invalidate(pattern: "k*")
+                #expect(try await two.backend.get("k") == nil, "round \(round): invalidate")
+            default:
+                _ = try await one.backend.clear()
+                #expect(try await two.backend.get("k") == nil, "round \(round): clear")
+            }
+        }
+        for _ in 1...10 {
+            let held = await two.generation()
+            #expect(await two.generation() == held)
+            let bumped = try await one.bumpGeneration()
+            #expect(await two.generation() == bumped)
+        }
+        _ = try await one.client?.delete(["\(one.configuration.keyPrefix):generation"])
+        _ = try await one.backend.clear()
+        await one.shutdown()
+        await two.shutdown()
+    }
+
     @Test("the corpus generation is kept beside the copies: a bump anywhere reaches it, an unannounced change within a second")
     func generationIsHeld() async throws {
         let (one, two, _, _) = try await Self.pair()

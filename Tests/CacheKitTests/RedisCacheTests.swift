@@ -144,23 +144,44 @@ struct RedisCacheTests {
         await client.shutdown()
     }
 
+    /// A client under a new prefix, and a subscriber to `<prefix>:invalidations` that records
+    /// what arrives and confirms nothing.
+    private struct Listening {
+        let client: RedisClient
+        let prefix = uniquePrefix()
+        let received = Received()
+        let subscriber: RedisSubscriber
+        let listener: Task<Void, Never>
+
+        init() async throws {
+            let configuration = try sharedRedisConfiguration()
+            client = RedisClient(configuration: configuration)
+            subscriber = RedisSubscriber(configuration: configuration, channels: ["\(prefix):invalidations"])
+            let (subscriber, received) = (subscriber, received)
+            listener = Task {
+                for await event in subscriber.messages() {
+                    if case .message(_, let payload) = event, let decoded = InvalidationMessage.decode(payload) {
+                        received.append(decoded.message, decoded.announcement)
+                    }
+                    if case .connected = event { received.connected() }
+                }
+            }
+            #expect(await eventually { received.isConnected })
+        }
+
+        func stop() async {
+            await subscriber.stop()
+            listener.cancel()
+            await client.shutdown()
+        }
+    }
+
     @Test("every change is published on <prefix>:invalidations")
     func publishesChanges() async throws {
-        let configuration = try sharedRedisConfiguration()
-        let client = RedisClient(configuration: configuration)
-        let prefix = uniquePrefix()
-        let cache = RedisCache(client: client, prefix: prefix)
-        let subscriber = RedisSubscriber(configuration: configuration, channels: ["\(prefix):invalidations"])
-        let received = Received()
-        let listener = Task {
-            for await event in subscriber.messages() {
-                if case .message(_, let payload) = event, let decoded = InvalidationMessage.decode(payload) {
-                    received.append(decoded.message)
-                }
-                if case .connected = event { received.connected() }
-            }
-        }
-        #expect(await eventually { received.isConnected })
+        let listening = try await Listening()
+        let (client, prefix, received) = (listening.client, listening.prefix, listening.received)
+        // This subscriber never confirms: each change waits for it only briefly.
+        let cache = RedisCache(client: client, prefix: prefix, confirmationTimeout: .milliseconds(20))
 
         try await cache.set("a b", value: Self.bytes("1"), ttl: .seconds(60))
         _ = try await cache.delete("a b")
@@ -175,17 +196,51 @@ struct RedisCacheTests {
                                       .keys(["x", "y z"]), .key("line\nbreak"), .generation])
         _ = try await client.delete(["\(prefix):generation"])
 
-        await subscriber.stop()
-        listener.cancel()
-        await client.shutdown()
+        await listening.stop()
+    }
+
+    @Test("a change returns once every receiver of its announcement confirmed it, or after the confirmation timeout")
+    func changesWaitForConfirmation() async throws {
+        let listening = try await Listening()
+        let (client, prefix, received) = (listening.client, listening.prefix, listening.received)
+        let patient = RedisCache(client: client, prefix: prefix, confirmationTimeout: .seconds(60))
+
+        let deletion = Task {
+            _ = try await patient.delete("k")
+            received.deletionReturned()
+        }
+        #expect(await eventually { received.announcements.count == 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!received.hasDeletionReturned, "the delete returned before its receiver confirmed")
+        try await patient.confirm(try #require(received.announcements.first))
+        try await deletion.value
+        #expect(received.hasDeletionReturned)
+
+        // A receiver that never confirms (a stopped process) holds a change up only until the timeout.
+        let hasty = RedisCache(client: client, prefix: prefix, confirmationTimeout: .milliseconds(50))
+        _ = try await hasty.invalidate(pattern: "chat:*")
+        #expect(await eventually { received.messages == [.key("k"), .pattern("chat:*")] })
+        #expect(Set(received.announcements.map(\.origin)) == [patient.origin, hasty.origin])
+
+        await listening.stop()
     }
 }
 
-/// Messages a test subscriber received.
+/// Messages a test subscriber received, with the announcements they carried, and whether the
+/// change under test has returned.
 private final class Received: Sendable {
-    private let state = Mutex<(connected: Bool, messages: [InvalidationMessage])>((false, []))
+    private let returned = Atomic<Bool>(false)
+    var hasDeletionReturned: Bool { returned.load(ordering: .sequentiallyConsistent) }
+    func deletionReturned() { returned.store(true, ordering: .sequentiallyConsistent) }
+    private let state = Mutex<(connected: Bool, messages: [InvalidationMessage], announcements: [Announcement])>((false, [], []))
     var isConnected: Bool { state.withLock { $0.connected } }
     var messages: [InvalidationMessage] { state.withLock { $0.messages } }
+    var announcements: [Announcement] { state.withLock { $0.announcements } }
     func connected() { state.withLock { $0.connected = true } }
-    func append(_ message: InvalidationMessage) { state.withLock { $0.messages.append(message) } }
+    func append(_ message: InvalidationMessage, _ announcement: Announcement?) {
+        state.withLock {
+            $0.messages.append(message)
+            if let announcement { $0.announcements.append(announcement) }
+        }
+    }
 }
