@@ -28,8 +28,9 @@ public struct CacheConfiguration: Sendable {
     public var defaultTTL: Duration = .seconds(3600)
     /// `CACHE_MAX_SIZE`: entries of the in-process cache (the memory backend and the fallback).
     public var maxSize = 1000
-    /// `CACHE_L1_ENABLED`: a near cache in front of Redis, kept coherent by pub/sub.
-    public var nearCacheEnabled = false
+    /// `CACHE_L1_ENABLED`: a near cache in front of Redis, kept coherent by pub/sub with
+    /// confirmations (see ``RedisCache``).
+    public var nearCacheEnabled = true
     /// `CACHE_L1_MAX_SIZE`.
     public var nearCacheMaxSize = 1000
     /// The longest the near cache keeps a copy, whatever its TTL in Redis: the bound on

@@ -44,7 +44,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     let origin = UUID().uuidString
     let channel: String
     /// How long a change waits for near caches to confirm it before it returns anyway.
-    let confirmationTimeout: Duration
+    public let confirmationTimeout: Duration
     private let announcements = Atomic<UInt64>(0)
     private let logger: Logger
     /// This process's own lookups (the server's `keyspace_*` counts every client's).

@@ -48,7 +48,7 @@ extension SettingVariable {
         .init("CACHE_KEY_PREFIX", "recall", "prefix of every Redis key the cache writes"),
         .init("CACHE_TIMEOUT_MS", "250", "how long one cache command to Redis may take before the request is served without the shared cache"),
         .init("CACHE_LOCK_TTL_MS", "10000", "how long one process may hold the compute lock of a missing answer; others wait at most this long"),
-        .init("CACHE_L1_ENABLED", "false", "keep a small near cache (and the corpus generation) in each process in front of Redis, kept coherent by pub/sub invalidations: a hit costs no round trip, and other processes' changes arrive within milliseconds"),
+        .init("CACHE_L1_ENABLED", "true", "keep a small near cache (and the corpus generation) in each process in front of Redis: a hit costs no round trip, and a change in any process returns only once every near cache has dropped what it replaced (pub/sub with confirmations)"),
         .init("CACHE_L1_MAX_SIZE", "1000", "entries the near cache keeps when CACHE_L1_ENABLED=true"),
         .init("CACHE_REDIS_POOL_SIZE", "1",
               "connections each process's response cache keeps to Redis; each has a thread, and concurrent requests share one connection's round trips, so more only add wake-ups"),
