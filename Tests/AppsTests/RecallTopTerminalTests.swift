@@ -135,12 +135,24 @@ struct RecallTopTerminalTests {
         if Self.isRunning(program) { kill(program, SIGKILL) }
     }
 
-    @Test("SIGTERM ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
-    func sigterm() async throws {
+    @Test("SIGTERM or SIGINT ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")),
+          arguments: [SIGTERM, SIGINT])
+    func signal(_ number: Int32) async throws {
         let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
         defer { tmux.kill() }
         let program = try await Self.startAgainstNothing(in: tmux)
-        #expect(kill(program, SIGTERM) == 0)
+        #expect(kill(program, number) == 0)
+        try await tmux.waitFor(text: "EXIT=0")
+        try await Self.expectTerminalUsable(tmux)
+    }
+
+    @Test("Ctrl-C at the keyboard ends it with the terminal restored", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
+    func controlC() async throws {
+        let tmux = try TmuxSession(columns: 90, rows: 24, environment: [:])
+        defer { tmux.kill() }
+        _ = try await Self.startAgainstNothing(in: tmux)
+        // cbreak mode keeps the terminal's signal keys: the driver turns Ctrl-C into SIGINT.
+        try tmux.press("C-c")
         try await tmux.waitFor(text: "EXIT=0")
         try await Self.expectTerminalUsable(tmux)
     }
