@@ -7,7 +7,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = RecallRequestContext
     let keyring: APIKeyring
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         guard keyring.isEnabled else { return try await next(request, context) }
         guard let key = APIKeyring.presentedKey(in: request) else {
             throw APIError(.unauthorized, code: "unauthorized",

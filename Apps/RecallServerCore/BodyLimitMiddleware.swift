@@ -13,7 +13,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
 
     static let ingestPrefix = "/api/v1/ingest"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let isIngest = request.uri.path.hasPrefix(Self.ingestPrefix)
         context.bodyLimit = isIngest ? ingestMaxBytes : maxBodyBytes

@@ -10,7 +10,7 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = RecallRequestContext
     let routes: RouteRegistry
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {

@@ -11,7 +11,7 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     /// create series.
     private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let method = Self.knownMethods.contains(request.method.rawValue) ? request.method.rawValue : "OTHER"
         do {

@@ -8,7 +8,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: any RateLimiter
     let keyring: APIKeyring
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var client = "ip:\(context.clientID)"
         // Only a valid key names the client: an invented key per request must not reset the count.
         if keyring.isEnabled, let key = APIKeyring.presentedKey(in: request), keyring.tenant(for: key) != nil {

@@ -8,7 +8,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = RecallRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let id = request.headers[Self.header].flatMap(Self.usable) ?? Self.newID()
         context.requestID = id

@@ -142,7 +142,7 @@ private struct Recording: RouterMiddleware {
     typealias Context = BasicRequestContext
     let recorder: Recorder
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 1 << 20)
         let seen = OperatorTestServer.Seen(

@@ -147,7 +147,7 @@ struct RecordingMiddleware: RouterMiddleware {
     typealias Context = TestHTTPServer.Context
     let log: RequestLog
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    @concurrent func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 8 << 20)
         var headers: [String: String] = [:]
