@@ -51,14 +51,16 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     private let lookups = HitRateTracker()
     /// The last `evicted_keys` seen; `nil` until the first reading, which is only a baseline.
     private let lastEvictedKeys = Mutex<Int?>(nil)
-    private let evictionRecorder: CacheMetrics?
+    /// `cache_evictions_total` and `cache_unconfirmed_changes_total` for `backend="redis"`.
+    private let metrics: CacheMetrics?
 
     /// A cache over `client` under `prefix`.
     ///
     /// - Parameters:
     ///   - client: the connection pool; the cache does not shut it down.
     ///   - prefix: the namespace, e.g. `CACHE_KEY_PREFIX`; a trailing `:` is not needed.
-    ///   - metrics: where server-side evictions are counted, as `cache_evictions_total{backend="redis"}`.
+    ///   - metrics: where server-side evictions are counted, as `cache_evictions_total{backend="redis"}`,
+    ///     and changes not confirmed in time, as `cache_unconfirmed_changes_total{backend="redis"}`.
     ///     Redis cannot say which client's keys it evicted, so every process reports the server's
     ///     count: aggregate the series across processes with `max`, not `sum`.
     ///   - confirmationTimeout: the longest a change waits for the near caches that received its
@@ -69,7 +71,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
         self.client = client
         self.prefix = prefix
         self.channel = InvalidationMessage.channel(prefix: prefix)
-        self.evictionRecorder = metrics?.cache(.redis)
+        self.metrics = metrics?.cache(.redis)
         self.confirmationTimeout = confirmationTimeout
         self.logger = logger ?? Logger(label: "CacheKit", factory: { _ in SwiftLogNoOpLogHandler() })
     }
@@ -309,6 +311,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
                 if waiting.isEmpty { return }
             }
             guard ContinuousClock.now < deadline else {
+                metrics?.recordUnconfirmedChange()
                 logger.warning("Cache change not confirmed by every near cache in time; a process that missed it serves its copy until the copy expires", metadata: [
                     "cache.unconfirmed": "\(waiting.count)", "timeout": "\(confirmationTimeout)",
                 ])
@@ -341,7 +344,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
             guard let previous = last else { return 0 }
             return observed >= previous ? observed - previous : observed
         }
-        evictionRecorder?.recordEvictions(delta)
+        metrics?.recordEvictions(delta)
     }
 
     /// Deletes the lock only while it still holds the caller's token: a lock that expired and was

@@ -15,6 +15,8 @@ public struct CacheMetrics: Sendable {
     private let misses: Counter
     private let evictions: Counter
     private let errors: [CacheOperation: Counter]
+    /// Only the shared (Redis) cache announces changes, so only it has this series.
+    private let unconfirmedChanges: Counter?
 
     init(registry: PrometheusCollectorRegistry, backend: CacheBackendLabel) {
         self.backend = backend
@@ -31,6 +33,8 @@ public struct CacheMetrics: Sendable {
             )
         }
         self.errors = errors
+        unconfirmedChanges = backend == .redis
+            ? registry.makeCounter(descriptor: MetricDescriptors.cacheUnconfirmedChanges, labels: labels) : nil
     }
 
     /// Records a lookup that found a value.
@@ -49,6 +53,11 @@ public struct CacheMetrics: Sendable {
     public func recordEvictions(_ count: Int = 1) {
         guard count > 0 else { return }
         evictions.increment(by: Int64(count))
+    }
+
+    /// Records a change that returned before every near cache confirmed it.
+    public func recordUnconfirmedChange() {
+        unconfirmedChanges?.increment()
     }
 
     /// Records a failed cache operation.

@@ -23,6 +23,11 @@ enum MetricDescriptors {
         MetricNameDescriptor(
             metricName: "cache_errors", unitName: "total", helpText: "Cache operations that failed.")
     }
+    static var cacheUnconfirmedChanges: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "cache_unconfirmed_changes", unitName: "total",
+            helpText: "Shared-cache changes that returned before every near cache confirmed them.")
+    }
     static var ingestRequests: MetricNameDescriptor {
         MetricNameDescriptor(
             metricName: "ingest_requests", unitName: "total", helpText: "Ingest requests by outcome.")

@@ -14,6 +14,9 @@ public enum MetricNames {
     /// Counter of failed cache operations, labelled by ``MetricLabels/backend`` and
     /// ``MetricLabels/operation``.
     public static let cacheErrors = "cache_errors_total"
+    /// Counter of shared-cache changes that returned before every near cache confirmed them
+    /// (a subscriber that stopped answering), labelled by ``MetricLabels/backend`` (`redis`).
+    public static let cacheUnconfirmedChanges = "cache_unconfirmed_changes_total"
     /// Counter of ingest requests, labelled by ``MetricLabels/status``.
     public static let ingestRequests = "ingest_requests_total"
     /// Histogram of ingest request latency in seconds, labelled by ``MetricLabels/status``.

@@ -217,8 +217,11 @@ struct RedisCacheTests {
         #expect(received.hasDeletionReturned)
 
         // A receiver that never confirms (a stopped process) holds a change up only until the timeout.
-        let hasty = RedisCache(client: client, prefix: prefix, confirmationTimeout: .milliseconds(50))
+        let metrics = RecallMetrics()
+        let hasty = RedisCache(client: client, prefix: prefix, metrics: metrics, confirmationTimeout: .milliseconds(50))
+        #expect(metrics.exposition().contains(#"cache_unconfirmed_changes_total{backend="redis"} 0"#))
         _ = try await hasty.invalidate(pattern: "chat:*")
+        #expect(metrics.exposition().contains(#"cache_unconfirmed_changes_total{backend="redis"} 1"#))
         #expect(await eventually { received.messages == [.key("k"), .pattern("chat:*")] })
         #expect(Set(received.announcements.map(\.origin)) == [patient.origin, hasty.origin])
 
