@@ -33,6 +33,7 @@ extension CacheConfiguration {
         maxSize = settings.cacheMaxSize
         nearCacheEnabled = settings.cacheL1Enabled
         nearCacheMaxSize = settings.cacheL1MaxSize
+        nearCacheConfirmationTimeout = .milliseconds(settings.cacheL1ConfirmTimeoutMilliseconds)
         lockTTL = .milliseconds(settings.cacheLockTTLMilliseconds)
     }
 }

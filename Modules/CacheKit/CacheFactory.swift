@@ -80,7 +80,8 @@ public enum CacheFactory {
         metrics: RecallMetrics,
         logger: Logger
     ) -> ResponseCache {
-        let redisCache = RedisCache(client: client, prefix: configuration.keyPrefix, metrics: metrics, logger: logger)
+        let redisCache = RedisCache(client: client, prefix: configuration.keyPrefix, metrics: metrics,
+                                    confirmationTimeout: configuration.nearCacheConfirmationTimeout, logger: logger)
         let primary: any SharedCacheBackend = if configuration.nearCacheEnabled {
             NearCache(shared: redisCache, configuration: redis, maxSize: configuration.nearCacheMaxSize,
                       maxLocalTTL: configuration.nearCacheMaxTTL, logger: logger)

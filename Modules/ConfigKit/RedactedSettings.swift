@@ -41,6 +41,7 @@ extension Settings {
             "CACHE_LOCK_TTL_MS": String(cacheLockTTLMilliseconds),
             "CACHE_L1_ENABLED": String(cacheL1Enabled),
             "CACHE_L1_MAX_SIZE": String(cacheL1MaxSize),
+            "CACHE_L1_CONFIRM_TIMEOUT_MS": String(cacheL1ConfirmTimeoutMilliseconds),
             "CACHE_REDIS_POOL_SIZE": String(cacheRedisPoolSize),
             "DATABASE_URL": databaseURL.map(Redaction.maskingCredentials(in:)) ?? "",
             "EMBEDDING_PROVIDER": embeddingProvider.rawValue,

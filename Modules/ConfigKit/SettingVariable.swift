@@ -50,6 +50,7 @@ extension SettingVariable {
         .init("CACHE_LOCK_TTL_MS", "10000", "how long one process may hold the compute lock of a missing answer; others wait at most this long"),
         .init("CACHE_L1_ENABLED", "true", "keep a small near cache (and the corpus generation) in each process in front of Redis: a hit costs no round trip, and a change in any process returns only once every near cache has dropped what it replaced (pub/sub with confirmations)"),
         .init("CACHE_L1_MAX_SIZE", "1000", "entries the near cache keeps when CACHE_L1_ENABLED=true"),
+        .init("CACHE_L1_CONFIRM_TIMEOUT_MS", "250", "the longest a cache change waits for every near cache to confirm it has dropped what the change replaced; a process that does not answer (stopped) delays changes by this much"),
         .init("CACHE_REDIS_POOL_SIZE", "1",
               "connections each process's response cache keeps to Redis; each has a thread, and concurrent requests share one connection's round trips, so more only add wake-ups"),
 

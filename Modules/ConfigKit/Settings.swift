@@ -57,6 +57,8 @@ public struct Settings: Sendable, Equatable {
     public var cacheL1Enabled: Bool
     /// Entries the near cache keeps (`CACHE_L1_MAX_SIZE`).
     public var cacheL1MaxSize: Int
+    /// How long a change waits for near caches to confirm it (`CACHE_L1_CONFIRM_TIMEOUT_MS`).
+    public var cacheL1ConfirmTimeoutMilliseconds: Int
     /// Connections the response cache keeps to Redis (`CACHE_REDIS_POOL_SIZE`).
     public var cacheRedisPoolSize: Int
 

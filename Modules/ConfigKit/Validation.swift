@@ -38,6 +38,7 @@ struct Validation {
             cacheLockTTLMilliseconds: integer("CACHE_LOCK_TTL_MS", in: 100...600_000),
             cacheL1Enabled: boolean("CACHE_L1_ENABLED"),
             cacheL1MaxSize: integer("CACHE_L1_MAX_SIZE", in: 1...10_000_000),
+            cacheL1ConfirmTimeoutMilliseconds: integer("CACHE_L1_CONFIRM_TIMEOUT_MS", in: 1...60_000),
             cacheRedisPoolSize: integer("CACHE_REDIS_POOL_SIZE", in: 1...512),
             databaseURL: databaseURL(),
             embeddingProvider: embeddingProvider,

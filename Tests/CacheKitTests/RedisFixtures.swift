@@ -31,6 +31,8 @@ func redisCacheConfiguration(
     configuration.redis = redis
     configuration.keyPrefix = prefix
     configuration.nearCacheEnabled = nearCache
+    // Confirmations are part of what the tests check: a loaded machine must not time them out.
+    configuration.nearCacheConfirmationTimeout = .seconds(10)
     configuration.probeInterval = .milliseconds(100)
     configuration.lockTTL = .seconds(5)
     configuration.lockPollInterval = .milliseconds(20)

@@ -26,8 +26,8 @@ struct ResponseCacheTests {
         defer { try? FileManager.default.removeItem(at: envFile) }
         let loaded = try SettingsLoader.load(environment: [
             "REDIS_URL": "redis://:pw@127.0.0.1:6390/2", "CACHE_BACKEND": "redis", "CACHE_TTL_SECONDS": "120",
-            "CACHE_MAX_SIZE": "50", "CACHE_KEY_PREFIX": "acme", "CACHE_L1_ENABLED": "true", "CACHE_L1_MAX_SIZE": "20",
-            "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "CACHE_REDIS_POOL_SIZE": "3", "REDIS_POOL_SIZE": "7",
+            "CACHE_MAX_SIZE": "50", "CACHE_KEY_PREFIX": "acme", "CACHE_L1_ENABLED": "false", "CACHE_L1_MAX_SIZE": "20",
+            "CACHE_L1_CONFIRM_TIMEOUT_MS": "400", "CACHE_LOCK_TTL_MS": "2500", "CACHE_TIMEOUT_MS": "150", "CACHE_REDIS_POOL_SIZE": "3", "REDIS_POOL_SIZE": "7",
         ], envFile: envFile.path)
         let configuration = CacheConfiguration(settings: loaded.settings)
         #expect(configuration.enabled)
@@ -35,8 +35,9 @@ struct ResponseCacheTests {
         #expect(configuration.defaultTTL == .seconds(120))
         #expect(configuration.maxSize == 50)
         #expect(configuration.keyPrefix == "acme")
-        #expect(configuration.nearCacheEnabled)
+        #expect(!configuration.nearCacheEnabled)
         #expect(configuration.nearCacheMaxSize == 20)
+        #expect(configuration.nearCacheConfirmationTimeout == .milliseconds(400))
         #expect(configuration.lockTTL == .milliseconds(2500))
         let redis = try #require(configuration.redis)
         #expect(redis.port == 6390)

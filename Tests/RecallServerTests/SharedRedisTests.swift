@@ -5,6 +5,9 @@ import Testing
 /// Two `recall-server` processes on the real test Redis: one cache, one corpus generation, one
 /// single-flight.
 ///
+/// Each process has its near cache (`CACHE_L1_ENABLED` defaults to true), so these checks are
+/// also checks of the confirmed invalidations between near caches.
+///
 /// The job broker is pointed at a closed port so that each process runs its ingest jobs itself
 /// (the in-process queue): each stores the same handbook in its own memory store, while the
 /// cache — and the corpus generation in its keys — is the shared Redis.
@@ -15,6 +18,9 @@ struct SharedRedisTests {
             "REDIS_URL": try TestServices.url(.redis), "CACHE_BACKEND": "redis", "CACHE_KEY_PREFIX": prefix,
             "JOB_KEY_PREFIX": "\(prefix):jobs", "EMBEDDING_DIM": "768", "ADMIN_TOKEN": "shared-admin",
             "BROKER_URL": "redis://127.0.0.1:1/0",
+            // The near caches are on (the default); a loaded machine must not time out the
+            // confirmations the coherence checks below rely on.
+            "CACHE_L1_CONFIRM_TIMEOUT_MS": "10000",
         ].merging(extra) { $1 }
     }
 
