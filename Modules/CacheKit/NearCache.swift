@@ -12,9 +12,9 @@ import Synchronization
 /// arrives and then confirms it, and the change does not return to its caller before every
 /// receiver confirmed (``RedisCache/confirmationTimeout`` bounds the wait). So once an
 /// invalidation, a write or a generation bump has returned in one process, no near cache in
-/// another serves what it replaced. Pub/sub delivers at most once and keeps nothing for a subscriber that is away, so the
-/// near cache is emptied whenever the subscription drops and again when it is back, and it is not
-/// used at all until the subscription is confirmed. Copies never outlive the original's TTL in
+/// another serves what it replaced. Pub/sub delivers at most once and keeps nothing for a
+/// subscriber that is away, so the near cache is emptied whenever the subscription drops and again
+/// when it is back, and it is not used at all until the subscription is confirmed. Copies never outlive the original's TTL in
 /// Redis, nor `maxLocalTTL`, which bounds the damage of a message that was lost anyway.
 ///
 /// The corpus generation is kept too, so a hit on a generation-keyed entry (a chat answer)
