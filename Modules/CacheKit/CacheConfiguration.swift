@@ -35,7 +35,7 @@ public struct CacheConfiguration: Sendable {
     public var nearCacheMaxSize = 1000
     /// `CACHE_L1_CONFIRM_TIMEOUT_MS`: the longest a change waits for the near caches that received
     /// its announcement to confirm it (``RedisCache/confirmationTimeout``).
-    public var nearCacheConfirmationTimeout: Duration = .milliseconds(250)
+    public var nearCacheConfirmationTimeout = RedisCache.defaultConfirmationTimeout
     /// The longest the near cache keeps a copy, whatever its TTL in Redis: the bound on
     /// staleness should an invalidation be lost even so.
     public var nearCacheMaxTTL: Duration = .seconds(30)

@@ -45,6 +45,8 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     let channel: String
     /// How long a change waits for near caches to confirm it before it returns anyway.
     public let confirmationTimeout: Duration
+    /// `CACHE_L1_CONFIRM_TIMEOUT_MS`'s default.
+    public static let defaultConfirmationTimeout: Duration = .milliseconds(250)
     private let announcements = Atomic<UInt64>(0)
     private let logger: Logger
     /// This process's own lookups (the server's `keyspace_*` counts every client's).
@@ -67,7 +69,7 @@ public final class RedisCache: CacheBackend, SharedCacheBackend {
     ///     announcement to confirm it (a process that is stopped, say, never does).
     ///   - logger: where unconfirmed changes are reported.
     public init(client: RedisClient, prefix: String, metrics: RecallMetrics? = nil,
-                confirmationTimeout: Duration = .milliseconds(250), logger: Logger? = nil) {
+                confirmationTimeout: Duration = defaultConfirmationTimeout, logger: Logger? = nil) {
         self.client = client
         self.prefix = prefix
         self.channel = InvalidationMessage.channel(prefix: prefix)
